@@ -1,0 +1,51 @@
+"""Character classes shared by the cleaner, the structure parser and the segmenter."""
+
+from __future__ import annotations
+
+import re
+
+#: CJK unified ideographs (basic, extension A, compatibility).
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: Chinese (full-width) punctuation as used in running text.
+CJK_PUNCT = "，。、；：？！“”‘’（）《》【】〔〕［］—…·「」『』〈〉﹏～"
+#: Horizontal white space found in scraped reports (ASCII, ideographic, no-break, tab, zero-width).
+HSPACE = " \t\u3000\xa0\u2002\u2003\u2009\u200b\ufeff"
+#: Characters that end a sentence.
+TERMINATORS = "。！？!?"
+#: Closing marks that belong to the sentence they follow (。” stays together).
+CLOSERS = "”’」』）)》"
+#: Chinese numerals used in chapter and section numbers.
+CN_DIGITS = "〇零一二三四五六七八九十百两"
+
+CJK_RE = re.compile(f"[{CJK}]")
+HAN_OR_PUNCT_RE = re.compile(f"[{CJK}{re.escape(CJK_PUNCT)}]")
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a CJK ideograph or Chinese punctuation mark."""
+    return bool(ch) and bool(HAN_OR_PUNCT_RE.match(ch))
+
+
+def count_han(text: str) -> int:
+    """Number of CJK ideographs in ``text``."""
+    return len(CJK_RE.findall(text))
+
+
+_CN_VALUE = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def small_cn_number(text: str) -> int | None:
+    """Value of a small Chinese numeral (一 … 九十九) as used in headings, else None.
+
+    >>> small_cn_number("十二"), small_cn_number("二十"), small_cn_number("七")
+    (12, 20, 7)
+    """
+    if not text or any(c not in _CN_VALUE and c != "十" for c in text):
+        return None
+    if "十" not in text:
+        return _CN_VALUE[text] if len(text) == 1 else None
+    tens, _, units = text.partition("十")
+    if len(tens) > 1 or len(units) > 1:
+        return None
+    return (_CN_VALUE[tens] if tens else 1) * 10 + (_CN_VALUE[units] if units else 0)

@@ -1,0 +1,85 @@
+"""The report object every analysis starts from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cleaning import CleanText, clean_text
+from .metadata import Metadata, extract_metadata
+
+if TYPE_CHECKING:  # imported lazily at run time to keep this module light
+    from .structure import Structure
+
+__all__ = ["Report", "report_from_text"]
+
+
+@dataclass(frozen=True, eq=False)
+class Report:
+    """A report as read from disk: raw text, cleaned text with audit, metadata.
+
+    ``raw_text`` is the file's text exactly as decoded (line endings
+    untouched); every offset the library reports (``start``/``end``) indexes
+    into it.  ``clean`` holds the cleaned text, its audit and the offset map.
+    """
+
+    path: Path
+    raw_text: str
+    encoding: str
+    source_format: str
+    sha256: str
+    clean: CleanText = field(repr=False)
+    metadata: Metadata
+
+    @property
+    def doc_id(self) -> str:
+        """A short identifier: the file name without its extension."""
+        return self.path.stem
+
+    @property
+    def text(self) -> str:
+        """The cleaned text (one paragraph per line)."""
+        return self.clean.text
+
+    @cached_property
+    def structure(self) -> "Structure":
+        """The parsed outline (computed once, on first use)."""
+        from .structure import parse_structure
+
+        return parse_structure(self)
+
+    def describe(self) -> dict:
+        """One row of facts about the report, for a table of reports."""
+        return {
+            "doc_id": self.doc_id,
+            "path": str(self.path),
+            "format": self.source_format,
+            "encoding": self.encoding,
+            "sha256": self.sha256,
+            "raw_chars": len(self.raw_text),
+            "clean_chars": len(self.clean.text),
+            **self.metadata.as_dict(),
+        }
+
+
+def report_from_text(text: str, *, name: str = "text.txt") -> Report:
+    """Build a :class:`Report` from a string (for examples and tests).
+
+    >>> r = report_from_text("政府工作报告\\n各位代表：\\n一、2017年工作回顾\\n2017年，全区经济企稳向好。")
+    >>> r.metadata.year
+    2018
+    """
+    import hashlib
+
+    clean = clean_text(text)
+    return Report(
+        path=Path(name),
+        raw_text=text,
+        encoding="str",
+        source_format="text",
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        clean=clean,
+        metadata=extract_metadata(clean.text, file_name=Path(name).name),
+    )

@@ -1,0 +1,51 @@
+"""Write tables for people who take them to Excel, Stata or R.
+
+CSV is UTF-8 with a byte-order mark, so Excel shows Chinese correctly;
+JSON Lines keeps real characters (no ``\\uXXXX`` escapes); Parquet keeps
+types.  Missing values are empty cells in CSV and ``null`` in JSON.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+
+from .errors import PolicyTextError
+
+__all__ = ["FORMATS", "write_table", "table_bytes"]
+
+FORMATS = ("csv", "jsonl", "parquet")
+
+
+def table_bytes(df: pd.DataFrame, fmt: str) -> bytes:
+    """``df`` serialised as ``csv`` (UTF-8 with BOM), ``jsonl`` or ``parquet``."""
+    if fmt == "csv":
+        return df.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    if fmt == "jsonl":
+        if df.empty:
+            return b""
+        return df.to_json(orient="records", lines=True, force_ascii=False).encode("utf-8")
+    if fmt == "parquet":
+        buffer = io.BytesIO()
+        df.to_parquet(buffer, index=False)
+        return buffer.getvalue()
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def write_table(df: pd.DataFrame, out: str | Path | BinaryIO | None = None, *, fmt: str = "csv") -> None:
+    """Write ``df`` to a file path, a binary stream, or standard output (``out=None``)."""
+    data = table_bytes(df, fmt)
+    if out is None:
+        if fmt == "parquet":
+            raise PolicyTextError("Parquet is binary: give an output file (-o FILE)")
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    elif isinstance(out, (str, Path)):
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_bytes(data)
+    else:
+        out.write(data)

@@ -1,0 +1,87 @@
+"""Load the plain-text lexicons in ``resources/`` (user dictionary, stopwords, units).
+
+Each file starts with a header saying where its entries come from.  Nothing
+is loaded at import time; every loader is cached after its first call.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from . import paths
+
+__all__ = ["DictTerm", "Unit", "read_userdict", "load_stopwords", "load_units", "USERDICT"]
+
+USERDICT = paths.RESOURCES / "userdict.txt"
+POLICY_STOPWORDS = paths.RESOURCES / "stopwords_policy.txt"
+UNITS = paths.RESOURCES / "units.tsv"
+
+
+class DictTerm(NamedTuple):
+    word: str
+    freq: int | None
+    pos: str | None
+    group: str | None
+
+
+class Unit(NamedTuple):
+    unit: str
+    base_unit: str
+    factor: float
+    kind: str
+
+
+def _content_lines(path: Path):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.strip():
+                yield line
+
+
+def read_userdict(path: str | Path = USERDICT) -> list[DictTerm]:
+    """Terms of a user dictionary: ``word [freq] [pos]`` per line, ``#`` comments, ``## group`` headers.
+
+    Unlike ``jieba.Tokenizer.load_userdict`` this reads comments, so a
+    dictionary can say where its terms come from.
+    """
+    terms, group = [], None
+    for line in _content_lines(Path(path)):
+        if line.startswith("##"):
+            group = line.lstrip("#").strip()
+            continue
+        if line.startswith("#"):
+            continue
+        parts = line.split()
+        word, freq, pos = parts[0], None, None
+        for extra in parts[1:3]:
+            if extra.isdigit():
+                freq = int(extra)
+            else:
+                pos = extra
+        terms.append(DictTerm(word, freq, pos, group))
+    return terms
+
+
+@lru_cache(maxsize=4)
+def load_stopwords(*, general: bool = True, policy: bool = True) -> frozenset[str]:
+    """Stopwords: stopwords-iso's Chinese list (``general``) plus the policy-genre list (``policy``)."""
+    words: set[str] = set()
+    if general:
+        import stopwordsiso
+
+        words |= set(stopwordsiso.stopwords("zh"))
+    if policy:
+        words |= {l.strip() for l in _content_lines(POLICY_STOPWORDS) if not l.startswith("#")}
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def load_units() -> tuple[Unit, ...]:
+    """Units of measurement with their base unit and factor (longest first)."""
+    rows = csv.reader((l for l in _content_lines(UNITS) if not l.startswith("#")), delimiter="\t")
+    units = [Unit(u, b, float(f), k) for u, b, f, k in rows]
+    return tuple(sorted(units, key=lambda u: -len(u.unit)))

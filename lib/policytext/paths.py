@@ -1,0 +1,43 @@
+"""Every path the collection uses, in one place.
+
+Notebooks and the CLI import these names instead of building paths
+themselves, so nothing ever edits ``sys.path`` or changes directory.
+
+The project root is the checkout the package was installed from
+(``pip install -e .``); set ``POLICYTEXT_ROOT`` to point elsewhere.  The
+development corpus lives beside the checkout in ``../shared/corpus``
+(``POLICYTEXT_CORPUS`` overrides it); it is optional and never copied into
+the repository.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RESOURCES = PACKAGE_DIR / "resources"
+
+
+def _project_root() -> Path:
+    if os.environ.get("POLICYTEXT_ROOT"):
+        return Path(os.environ["POLICYTEXT_ROOT"]).resolve()
+    checkout = PACKAGE_DIR.parents[1]  # lib/policytext -> repository root
+    if (checkout / "pyproject.toml").is_file() and (checkout / "data").is_dir():
+        return checkout
+    return Path.cwd()
+
+
+ROOT = _project_root()
+DATA = ROOT / "data"
+DATA_RAW = DATA / "raw"
+DATA_PROCESSED = DATA / "processed"
+ANNOTATIONS = DATA / "annotations"
+NOTEBOOKS = ROOT / "notebooks"
+BUILD = ROOT / "build"
+
+#: The report this collection was built around (see data/README.md).
+BUNDLED_REPORT = DATA_RAW / "2018_district_qingshan.txt"
+
+#: The optional development corpus of real reports (never committed).
+CORPUS = Path(os.environ.get("POLICYTEXT_CORPUS", ROOT.parent / "shared" / "corpus")).resolve()

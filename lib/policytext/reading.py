@@ -1,0 +1,160 @@
+"""Read a report file: detect its encoding and format, refuse bad input clearly.
+
+:func:`read_report` accepts plain text in UTF-8 (with or without BOM),
+GB18030/GBK or UTF-16/UTF-32 with a BOM, with LF, CRLF or CR line endings,
+and web pages saved from a government site (``.html``/``.htm``), whose
+article text is extracted with trafilatura.  The raw text is kept exactly as
+decoded; for a web page the extracted article text plays that role.
+
+Anything that is not a report fails with :class:`~policytext.errors.ReportError`,
+whose message is one line naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+from .chars import count_han
+from .cleaning import clean_text
+from .document import Report
+from .errors import ReportError
+from .metadata import extract_metadata
+
+__all__ = ["read_report", "decode_bytes", "REPORT_SUFFIXES"]
+
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+TEXT_SUFFIXES = (".txt", ".text", ".md", "")
+REPORT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
+_UNSUPPORTED = {".docx": "Word", ".doc": "Word", ".pdf": "PDF", ".rtf": "RTF", ".odt": "OpenDocument",
+                ".xlsx": "Excel", ".xls": "Excel", ".zip": "zip", ".gz": "gzip"}
+
+#: Fewest Chinese characters, and smallest share of the non-space text, for a file to count as Chinese text.
+MIN_HAN = 20
+MIN_HAN_SHARE = 0.2
+
+_BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+
+
+def decode_bytes(data: bytes, path: str | Path = "<bytes>", *, declared: str | None = None) -> tuple[str, str]:
+    """Decode ``data`` and return ``(text, encoding)``.
+
+    Order: a byte-order mark decides; otherwise a ``declared`` charset (from
+    an HTML ``<meta>``), then strict UTF-8, then GB18030 (a superset of GBK
+    and GB2312).  NUL bytes without a BOM mean a binary file.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ReportError(path, f"starts with a {encoding.upper()} byte-order mark "
+                                        f"but is not valid {encoding.upper()} ({exc.reason} at byte {exc.start})") from None
+            return text.lstrip("\ufeff"), encoding
+    if b"\x00" in data:
+        raise ReportError(path, "binary file (contains NUL bytes), not text; "
+                                "expected UTF-8, GB18030/GBK, or UTF-16 with a byte-order mark")
+    candidates = ["utf-8", "gb18030"]
+    if declared:
+        declared = declared.lower()
+        declared = "gb18030" if declared in ("gb2312", "gbk", "gb18030", "x-gbk") else declared
+        try:
+            codecs.lookup(declared)
+            candidates.insert(0, declared)
+        except LookupError:
+            pass
+    for encoding in dict.fromkeys(candidates):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise ReportError(path, "cannot be decoded as UTF-8, GB18030/GBK or UTF-16 "
+                            "(a binary file, or text in another encoding)")
+
+
+def _check_text(text: str, path: Path) -> None:
+    if not text.strip():
+        raise ReportError(path, "contains only white space, no text")
+    controls = sum(1 for c in text if unicodedata.category(c) in ("Cc", "Co", "Cs")
+                   and c not in "\t\n\r\f\v" or c == "\ufffd")
+    if controls > max(5, 0.01 * len(text)):
+        raise ReportError(path, f"looks binary or garbled: {controls} control or replacement characters "
+                                f"in {len(text)} characters")
+    han = count_han(text)
+    visible = sum(1 for c in text if not c.isspace())
+    if han < MIN_HAN or han < MIN_HAN_SHARE * visible:
+        raise ReportError(path, f"no Chinese text: {han} Chinese characters in {visible} non-space characters; "
+                                "is this a government work report?")
+
+
+def _extract_html(html: str, path: Path) -> str:
+    import trafilatura  # imported here: only web pages need it, and it is slow to import
+
+    doc = trafilatura.bare_extraction(html, favor_recall=True, include_comments=False,
+                                      include_tables=True, with_metadata=True)
+    body = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    if not body:
+        body = (trafilatura.html2txt(html) or "").strip()
+    if not body:
+        raise ReportError(path, "web page has no article text that could be extracted")
+    title = (getattr(doc, "title", None) or "").strip() if doc is not None else ""
+    if title and "政府工作报告" in title and title not in body[:500]:
+        body = f"{title}\n{body}"
+    return body
+
+
+def read_report(path: str | Path) -> Report:
+    """Read a report from ``path`` and return a cleaned :class:`~policytext.document.Report`.
+
+    Raises :class:`~policytext.errors.ReportError` (one line: file and problem)
+    for a missing file, a directory, an empty or white-space-only file, a
+    binary or undecodable file, or a file without Chinese text.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ReportError(path, "no such file")
+    if path.is_dir():
+        raise ReportError(path, "is a directory, not a report file")
+    suffix = path.suffix.lower()
+    if suffix in _UNSUPPORTED:
+        raise ReportError(path, f"{_UNSUPPORTED[suffix]} files are not supported; "
+                                f"save the report as UTF-8 text (.txt) or a web page (.html)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReportError(path, f"cannot be read: {exc.strerror or exc}") from None
+    if not data:
+        raise ReportError(path, "is empty (0 bytes)")
+    head = data[:2048].lstrip().lower()
+    is_html = suffix in HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html"))
+    if is_html:
+        meta = _META_CHARSET.search(data[:4096])
+        html, encoding = decode_bytes(data, path, declared=meta.group(1).decode("ascii") if meta else None)
+        raw = _extract_html(html, path)
+        source_format = "html"
+    else:
+        raw, encoding = decode_bytes(data, path)
+        source_format = "text"
+    _check_text(raw, path)
+    clean = clean_text(raw)
+    if count_han(clean.text) < MIN_HAN:
+        raise ReportError(path, "nothing but page furniture is left after cleaning; is this a report?")
+    return Report(
+        path=path,
+        raw_text=raw,
+        encoding=encoding,
+        source_format=source_format,
+        sha256=hashlib.sha256(data).hexdigest(),
+        clean=clean,
+        metadata=extract_metadata(clean.text, file_name=path.name),
+    )

@@ -1,0 +1,213 @@
+"""Lossless text rewriting: edits that always know where they came from.
+
+The cleaner changes a report in several passes (line endings, then page
+furniture, then character widths).  Each pass sees the text as the previous
+pass left it, but every change must be recorded against the *raw* text so
+that
+
+* any span of the cleaned text maps back to the exact span of the raw text,
+* the raw text can be rebuilt from the cleaned text plus the audit.
+
+:class:`Rewriter` keeps the text as a list of pieces.  A piece is either an
+unchanged stretch of the raw text or an edit (raw span, replacement, reason).
+When a later pass edits text that overlaps an earlier edit, the two are merged
+into one audit row covering both raw spans, so audit rows never overlap and
+rebuilding the raw text is a simple splice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, NamedTuple
+
+import numpy as np
+
+__all__ = ["Edit", "Rewriter", "OffsetMap", "restore_raw"]
+
+
+class Edit(NamedTuple):
+    """One audit row: the raw span ``raw_start:raw_end`` became ``replacement``.
+
+    ``clean_start:clean_end`` is where the replacement sits in the cleaned
+    text.  ``action`` is ``"replace"`` or ``"delete"`` for changes and
+    ``"flag"`` for spans that are reported but left as they are (masked
+    characters), in which case ``original == replacement``.
+    """
+
+    raw_start: int
+    raw_end: int
+    clean_start: int
+    clean_end: int
+    original: str
+    replacement: str
+    reason: str
+    detail: str
+    action: str
+
+
+class _Piece(NamedTuple):
+    raw_start: int
+    raw_end: int
+    text: str
+    reason: str | None  # None: an unchanged stretch of the raw text
+    detail: str
+
+
+class _Proposed(NamedTuple):
+    start: int
+    end: int
+    replacement: str
+    reason: str
+    detail: str
+
+
+class Rewriter:
+    """Apply successive passes of edits to a text, keeping a lossless audit."""
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self._pieces: list[_Piece] = [_Piece(0, len(raw), raw, None, "")] if raw else []
+        self._text: str | None = raw
+
+    @property
+    def text(self) -> str:
+        """The text as the passes so far have left it."""
+        if self._text is None:
+            self._text = "".join(p.text for p in self._pieces)
+        return self._text
+
+    def apply(self, edits: Iterable[tuple[int, int, str, str, str]]) -> None:
+        """Apply one pass of edits given in coordinates of the current :attr:`text`.
+
+        ``edits`` are ``(start, end, replacement, reason, detail)`` with
+        ``start < end``; they must not overlap each other.
+        """
+        proposed = sorted((_Proposed(*e) for e in edits), key=lambda e: e.start)
+        if not proposed:
+            return
+        for prev, nxt in zip(proposed, proposed[1:]):
+            if nxt.start < prev.end:
+                raise ValueError(f"overlapping edits at {prev.start}:{prev.end} and {nxt.start}:{nxt.end}")
+        pieces = self._pieces
+        out: list[_Piece] = []
+        i, cur = 0, 0  # index of the current piece and its start in current-text coordinates
+        for e in proposed:
+            if e.end <= e.start:
+                raise ValueError(f"empty edit at {e.start}; insertions are not supported")
+            while i < len(pieces) and cur + len(pieces[i].text) <= e.start:
+                out.append(pieces[i])
+                cur += len(pieces[i].text)
+                i += 1
+            if i >= len(pieces):
+                raise ValueError(f"edit {e.start}:{e.end} lies beyond the end of the text")
+            p = pieces[i]
+            offset = e.start - cur
+            if p.reason is None:
+                if offset:
+                    out.append(_Piece(p.raw_start, p.raw_start + offset, p.text[:offset], None, ""))
+                raw_start, prefix = p.raw_start + offset, ""
+            else:  # the edit starts inside an earlier edit: absorb it
+                raw_start, prefix = p.raw_start, p.text[:offset]
+            while True:
+                p = pieces[i]
+                piece_end = cur + len(p.text)
+                if e.end <= piece_end:
+                    cut = e.end - cur
+                    if p.reason is None:
+                        raw_end, suffix = p.raw_start + cut, ""
+                        if cut < len(p.text):  # keep the rest of the piece for the next edit
+                            pieces[i] = _Piece(raw_end, p.raw_end, p.text[cut:], None, "")
+                            cur = e.end
+                        else:
+                            cur, i = piece_end, i + 1
+                    else:
+                        raw_end, suffix = p.raw_end, p.text[cut:]
+                        cur, i = piece_end, i + 1
+                    break
+                cur, i = piece_end, i + 1
+                if i >= len(pieces):
+                    raise ValueError(f"edit {e.start}:{e.end} runs beyond the end of the text")
+            out.append(_Piece(raw_start, raw_end, prefix + e.replacement + suffix, e.reason, e.detail))
+        out.extend(pieces[i:])
+        self._pieces = out
+        self._text = None
+
+    def edits(self) -> list[Edit]:
+        """The audit rows so far, in raw order."""
+        rows: list[Edit] = []
+        clean = 0
+        for p in self._pieces:
+            n = len(p.text)
+            if p.reason is not None:
+                original = self.raw[p.raw_start:p.raw_end]
+                rows.append(Edit(p.raw_start, p.raw_end, clean, clean + n, original, p.text,
+                                 p.reason, p.detail, "replace" if n else "delete"))
+            clean += n
+        return rows
+
+    def offset_map(self) -> "OffsetMap":
+        """Map every character of the current text to its raw span."""
+        starts, ends = [], []
+        for p in self._pieces:
+            n = len(p.text)
+            if not n:
+                continue
+            if p.reason is None or n == p.raw_end - p.raw_start:
+                s = np.arange(p.raw_start, p.raw_start + n, dtype=np.int64)
+                starts.append(s)
+                ends.append(s + 1)
+            else:  # a replacement of different length: every character covers the whole raw span
+                starts.append(np.full(n, p.raw_start, dtype=np.int64))
+                ends.append(np.full(n, p.raw_end, dtype=np.int64))
+        empty = np.zeros(0, dtype=np.int64)
+        return OffsetMap(
+            np.concatenate(starts) if starts else empty,
+            np.concatenate(ends) if ends else empty,
+            len(self.raw),
+        )
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """Character-level map from cleaned-text positions to raw-text spans.
+
+    ``starts[i]:ends[i]`` is the raw span that produced cleaned character
+    ``i``.  A cleaned span ``a:b`` maps to ``starts[a]:ends[b-1]``, which
+    never includes text the cleaner removed at either edge.
+    """
+
+    starts: np.ndarray
+    ends: np.ndarray
+    raw_length: int
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw ``(start, end)`` of the cleaned span ``start:end``."""
+        n = len(self.starts)
+        if not 0 <= start <= end <= n:
+            raise IndexError(f"span {start}:{end} outside cleaned text of length {n}")
+        if start == end:
+            pos = int(self.starts[start]) if start < n else self.raw_length
+            return pos, pos
+        return int(self.starts[start]), int(self.ends[end - 1])
+
+    def raw_spans(self, starts, ends) -> tuple[np.ndarray, np.ndarray]:
+        """Vectorised :meth:`raw_span` for arrays of non-empty spans."""
+        starts = np.asarray(starts, dtype=np.int64)
+        ends = np.asarray(ends, dtype=np.int64)
+        if len(starts) and (ends <= starts).any():
+            raise ValueError("raw_spans() needs non-empty spans")
+        return self.starts[starts], self.ends[ends - 1]
+
+
+def restore_raw(clean_text: str, edits: Iterable[Edit]) -> str:
+    """Rebuild the raw text from the cleaned text and its audit rows.
+
+    Flag rows (``action == "flag"``) change nothing and are skipped.
+    """
+    parts, pos = [], 0
+    for e in sorted((e for e in edits if e.action != "flag"), key=lambda e: (e.raw_start, e.raw_end)):
+        parts.append(clean_text[pos:e.clean_start])
+        parts.append(e.original)
+        pos = e.clean_end
+    parts.append(clean_text[pos:])
+    return "".join(parts)

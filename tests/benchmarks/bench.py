@@ -1,0 +1,73 @@
+"""`make bench`: wall time of the policytext commands beside a bare jieba script.
+
+Each line is the median of several runs of a whole command (process start,
+imports and jieba's dictionary load included: what a user waits for), on
+the bundled report and, when present, on the development corpus
+(../shared/corpus, 42 reports).  Prints a table; asserts nothing.
+
+    python tests/benchmarks/bench.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from policytext import paths
+
+BARE_JIEBA = """
+import sys, jieba, logging
+jieba.setLogLevel(logging.WARNING)
+for path in sys.argv[1:]:
+    with open(path, encoding="utf-8") as f:
+        jieba.lcut(f.read())
+"""
+
+
+def _time(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median reported)")
+    args = parser.parse_args()
+
+    cli = [str(Path(sys.executable).with_name("policytext"))]
+    inputs = {"bundled report": [paths.BUNDLED_REPORT]}
+    corpus = sorted(paths.CORPUS.glob("*.txt")) if paths.CORPUS.is_dir() else []
+    if corpus:
+        inputs[f"corpus ({len(corpus)} reports)"] = corpus
+    else:
+        print(f"(corpus not found at {paths.CORPUS}: corpus rows skipped)")
+
+    tasks = {
+        "bare jieba.lcut (baseline)": lambda files: [sys.executable, "-c", BARE_JIEBA, *files],
+        "policytext structure": lambda files: cli + ["structure", *files, "--format", "csv"],
+        "policytext tokens": lambda files: cli + ["tokens", *files, "--format", "csv"],
+    }
+    print(f"policytext benchmark — median of {args.runs} runs, whole commands (start-up included)\n")
+    header = f"{'task':30} {'input':22} {'MB':>6} {'wall s':>8} {'MB/s':>7} {'× baseline':>10}"
+    print(header)
+    print("-" * len(header))
+    for label, files in inputs.items():
+        mb = sum(f.stat().st_size for f in files) / 1e6
+        baseline = None
+        for name, build in tasks.items():
+            seconds = _time(build([str(f) for f in files]), args.runs)
+            baseline = baseline or seconds
+            print(f"{name:30} {label:22} {mb:6.2f} {seconds:8.2f} {mb / seconds:7.2f} {seconds / baseline:10.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

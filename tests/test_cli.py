@@ -1,0 +1,98 @@
+"""The policytext command: tables Excel and pandas read back, one-line errors with non-zero exits."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from policytext import paths
+from policytext.cli import main
+
+REPORT = str(paths.BUNDLED_REPORT)
+
+
+def _run(capsysbinary, *args) -> tuple[int, bytes, str]:
+    code = main(list(args))
+    out, err = capsysbinary.readouterr()
+    return code, out, err.decode("utf-8")
+
+
+def test_structure_csv_has_bom_and_the_promised_columns(capsysbinary):
+    code, out, _ = _run(capsysbinary, "structure", REPORT, "--format", "csv")
+    assert code == 0 and out.startswith(b"\xef\xbb\xbf")
+    df = pd.read_csv(io.BytesIO(out), encoding="utf-8-sig")
+    for col in ("part", "chapter", "chapter_title", "chapter_role", "section", "section_title", "paragraph",
+                "lead", "start", "end", "text"):
+        assert col in df.columns
+    assert list(df.dropna(subset=["chapter"]).drop_duplicates("chapter")["chapter_title"]) == \
+        ["2017年工作回顾", "2018年主要任务"]
+
+
+def test_jsonl_keeps_real_characters(capsysbinary):
+    code, out, _ = _run(capsysbinary, "clean", REPORT, "--audit", "--format", "jsonl")
+    assert code == 0
+    rows = [json.loads(line) for line in out.decode("utf-8").splitlines()]
+    assert "侯卫东官场笔记" in out.decode("utf-8")  # not \\u escapes
+    assert sum(r["reason"] == "masked" for r in rows) == 18
+
+
+def test_clean_prints_text(capsysbinary):
+    code, out, _ = _run(capsysbinary, "clean", REPORT)
+    assert code == 0 and out.decode("utf-8").startswith("政府工作报告\n各位代表：\n")
+
+
+def test_tokens_to_file(tmp_path, capsysbinary):
+    target = tmp_path / "tokens.parquet"
+    code, _, _ = _run(capsysbinary, "tokens", REPORT, "--content-only", "-o", str(target))
+    assert code == 0
+    df = pd.read_parquet(target)
+    assert not df["stopword"].any() and "一般公共预算收入" in set(df["token"])
+
+
+def test_analyze_writes_every_table(tmp_path, capsysbinary):
+    code, _, _ = _run(capsysbinary, "analyze", REPORT, "--out", str(tmp_path))
+    assert code == 0
+    for name in ("reports", "audit", "paragraphs", "sentences", "tokens"):
+        assert (tmp_path / f"{name}.csv").exists() and (tmp_path / f"{name}.parquet").exists()
+    assert pd.read_csv(tmp_path / "failures.csv", encoding="utf-8-sig").empty
+
+
+@pytest.mark.parametrize("name, content, problem", [
+    ("missing.txt", None, "no such file"),
+    ("", None, "directory"),
+    ("empty.txt", b"", "empty"),
+    ("en.txt", b"No Chinese here at all, only English words.", "no Chinese"),
+])
+def test_bad_input_one_line_nonzero(tmp_path, capsysbinary, name, content, problem):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    code, out, err = _run(capsysbinary, "structure", str(path))
+    assert code != 0 and out == b""
+    assert err.count("\n") == 1 and str(path) in err and problem in err and "Traceback" not in err
+
+
+def test_analyze_isolates_failures(tmp_path, capsysbinary):
+    bad = tmp_path / "in" / "bad.txt"
+    bad.parent.mkdir()
+    bad.write_bytes(b"")
+    good = tmp_path / "in" / "good.txt"
+    good.write_bytes(paths.BUNDLED_REPORT.read_bytes())
+    code, _, err = _run(capsysbinary, "analyze", str(tmp_path / "in"), "--out", str(tmp_path / "out"))
+    assert code == 1 and "bad.txt" in err
+    assert len(pd.read_csv(tmp_path / "out" / "reports.csv", encoding="utf-8-sig")) == 1
+    assert len(pd.read_csv(tmp_path / "out" / "failures.csv", encoding="utf-8-sig")) == 1
+
+
+def test_console_script_exit_status_and_help(tmp_path):
+    exe = [sys.executable, "-m", "policytext.cli"]
+    done = subprocess.run(exe + ["tokens", str(tmp_path / "nope.txt")], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stderr.strip().endswith("nope.txt: no such file") and done.stdout == ""
+    helped = subprocess.run(exe + ["structure", "--help"], capture_output=True, text=True)
+    assert helped.returncode == 0 and "--format" in helped.stdout and "examples:" in helped.stdout

@@ -1,0 +1,120 @@
+"""segment/tokenize: dictionary terms come out whole, numbers keep their units, masks never become words."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from policytext import paths
+from policytext.lexicons import USERDICT, load_stopwords, read_userdict
+from policytext.segmentation import PolicyTokenizer, segment, tokenize
+
+TERMS = [t.word for t in read_userdict(USERDICT)]
+FRAME = "我们要大力推进{}，取得新成效。"
+
+
+def _bundled_sentences() -> list[str]:
+    from policytext import read_report
+
+    return list(read_report(paths.BUNDLED_REPORT).structure.sentences["text"])
+
+
+SENTENCES = _bundled_sentences()
+
+
+def _context(term: str) -> str:
+    """A real sentence of the bundled report with the term, else a neutral frame."""
+    return next((s for s in SENTENCES if term in s), FRAME.format(term))
+
+
+def _covering_tokens(tokens, start, end):
+    return [t for t in tokens if t.start < end and t.end > start]
+
+
+@pytest.mark.parametrize("term", ["一般公共预算收入", "规上工业增加值", "社零总额", "长江大保护",
+                                  "海绵城市", "红色物业", "七军会", "招商引资"])
+def test_headline_terms_come_out_whole(term, tokenizer):
+    sentence = _context(term)
+    assert sentence != FRAME.format(term), f"{term} should occur in the bundled report"
+    tokens = segment(sentence, tokenizer=tokenizer)
+    for m in re.finditer(re.escape(term), sentence):
+        covering = _covering_tokens(tokens, m.start(), m.end())
+        assert len(covering) == 1 and term in covering[0].text, (term, [t.text for t in covering])
+
+
+def test_without_the_dictionary_jieba_splits_most_of_them():
+    plain = PolicyTokenizer(userdict=None)
+    split = [w for w in ("一般公共预算收入", "规上工业增加值", "社零总额", "长江大保护", "海绵城市", "红色物业",
+                         "七军会", "招商引资") if len(segment(w, tokenizer=plain)) > 1]
+    assert len(split) >= 6
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_every_dictionary_term_comes_out_whole_in_context(term, tokenizer):
+    sentence = _context(term)
+    tokens = segment(sentence, tokenizer=tokenizer)
+    m = re.search(re.escape(term), sentence)
+    covering = _covering_tokens(tokens, m.start(), m.end())
+    # whole: one token covers the term (it may be a longer dictionary term containing it, 海绵城市建设),
+    # or the term lost to another dictionary term overlapping it (精准/脱贫攻坚战: both are ours)
+    whole = len(covering) == 1 and term in covering[0].text
+    rival = any(t.text in TERMS and t.text not in term for t in covering)
+    assert whole or rival, (sentence, [t.text for t in covering])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("完成一般公共预算收入39亿元，增长20%。", ["39亿元", "20%"]),
+    ("社零总额145亿元，增长11.5%", ["145亿元", "11.5%"]),
+    ("新增参保2.6万人", ["2.6万人"]),
+    ("由5万吨提升至12.5万吨", ["5万吨", "12.5万吨"]),
+    ("提高3个百分点，是2016年的7.5倍", ["3个百分点", "2016年", "7.5倍"]),
+    ("引进博士团队6个9人", ["6个", "9人"]),
+    ("截至11月，空气质量优良天数210天", ["11月", "210天"]),
+])
+def test_numbers_keep_their_units(text, expected, tokenizer):
+    tokens = segment(text, tokenizer=tokenizer)
+    numbers = [t.text for t in tokens if t.pos in ("m", "t") and re.match(r"\d", t.text)]
+    assert numbers == expected
+
+
+def test_masks_are_dropped_and_neighbours_flagged(tokenizer):
+    tokens = segment("进一步降低企业制度**易成本，*推进改革。", tokenizer=tokenizer)
+    assert not any("*" in t.text for t in tokens)
+    near = [t.text for t in tokens if t.near_mask]
+    assert "制度" in near and any(t.startswith("推进") for t in near)
+
+
+def test_offsets_index_the_segmented_text(tokenizer):
+    text = "2017年，预计地区生产总值增长8%、规上工业增加值增长10%。"
+    for t in segment(text, tokenizer=tokenizer):
+        assert text[t.start:t.end] == t.text
+
+
+def test_tokens_table_points_into_the_raw_text(bundled, tokenizer):
+    df = tokenize(bundled, tokenizer=tokenizer)
+    raw = bundled.raw_text
+    width = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"})
+    mismatches = [(r.token, raw[r.start:r.end]) for r in df.itertuples() if raw[r.start:r.end].translate(width) != r.token]
+    assert mismatches == []
+    assert not df["token"].str.contains(r"\*").any()
+    assert df["stopword"].any() and df["dict_term"].any()
+
+
+def test_stopwords_combine_general_and_policy_lists():
+    words = load_stopwords()
+    assert {"的", "我们", "进一步", "不断"} <= words
+    assert not {"发展", "建设", "推进", "产业", "企业"} & words
+
+
+def test_segmentation_is_deterministic(bundled, tokenizer):
+    a = tokenize(bundled, tokenizer=tokenizer)
+    b = tokenize(bundled, tokenizer=tokenizer)
+    assert a.equals(b)
+
+
+def test_extra_user_dictionary(tmp_path):
+    extra = tmp_path / "mine.txt"
+    extra.write_text("# my terms\n青山之心 nz\n", encoding="utf-8")
+    tk = PolicyTokenizer(extra=[extra])
+    assert "青山之心" in [t.text for t in segment("推进青山之心建设", tokenizer=tk)]
