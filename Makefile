@@ -8,10 +8,11 @@ REPORT ?= data/raw/2018_district_qingshan.txt
 OUT    ?= data/processed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --no-input
 
-.PHONY: setup run test bench clean help
+.PHONY: setup run lab test bench clean help
 
 help:
-	@echo "make run     analyse REPORT (default: the bundled report) into $(OUT)/"
+	@echo "make run     analyse REPORT (default: the bundled report): tables in $(OUT)/, site in build/html/"
+	@echo "make lab     open the notebooks in JupyterLab (kernel: Python 3 (policytext))"
 	@echo "make test    run the whole test suite"
 	@echo "make bench   time the library on the bundled report and ../shared/corpus"
 	@echo "make setup   create $(VENV) and install the pinned dependencies (run and test do this)"
@@ -21,12 +22,18 @@ setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet -e '.[test]'
+	$(PIP) install --quiet -e '.[plots,notebooks,test]'
 	touch $@
 
 run: setup
 	$(BIN)/policytext analyze $(REPORT) --out $(OUT)
-	@echo "Tables written to $(OUT)/ (CSV with BOM for Excel, Parquet for pandas, R and Stata)."
+	$(BIN)/python -m policytext.book --report $(REPORT)
+	@echo "Tables: $(OUT)/ (CSV with BOM for Excel, Parquet for pandas, R and Stata)."
+	@echo "Executed notebooks: build/notebooks/   Site: build/html/index.html"
+
+lab: setup
+	$(BIN)/python -m ipykernel install --sys-prefix --name policytext --display-name "Python 3 (policytext)" >/dev/null
+	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 test: setup
 	$(BIN)/python -m pytest

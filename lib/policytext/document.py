@@ -50,6 +50,17 @@ class Report:
 
         return parse_structure(self)
 
+    def context(self, start: int, end: int, *, width: int = 12) -> str:
+        """The raw text around ``start:end`` with the span in brackets, line breaks shown as ⏎.
+
+        >>> report_from_text("各位代表：\\n进一步降低企业制度**易成本。").context(15, 17, width=6)
+        '降低企业制度【**】易成本。'
+        """
+        raw = self.raw_text
+        left = raw[max(start - width, 0):start]
+        right = raw[end:end + width]
+        return f"{left}【{raw[start:end]}】{right}".replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
+
     def describe(self) -> dict:
         """One row of facts about the report, for a table of reports."""
         return {

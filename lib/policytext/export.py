@@ -14,9 +14,10 @@ from typing import BinaryIO
 
 import pandas as pd
 
+from . import paths
 from .errors import PolicyTextError
 
-__all__ = ["FORMATS", "write_table", "table_bytes"]
+__all__ = ["FORMATS", "write_table", "table_bytes", "save_table"]
 
 FORMATS = ("csv", "jsonl", "parquet")
 
@@ -49,3 +50,15 @@ def write_table(df: pd.DataFrame, out: str | Path | BinaryIO | None = None, *, f
         Path(out).write_bytes(data)
     else:
         out.write(data)
+
+
+def save_table(df: pd.DataFrame, name: str, *, doc_id: str, folder: str | Path | None = None) -> Path:
+    """Save a derived table as ``<folder>/<doc_id>/<name>.csv`` and ``.parquet``; return the CSV path.
+
+    ``folder`` defaults to ``data/processed``; notebooks use this so that a
+    rerun on another report never overwrites the tables of the first.
+    """
+    target = Path(folder or paths.DATA_PROCESSED) / doc_id
+    write_table(df, target / f"{name}.csv", fmt="csv")
+    write_table(df, target / f"{name}.parquet", fmt="parquet")
+    return target / f"{name}.csv"

@@ -3,7 +3,8 @@
 Notebooks and the CLI import these names instead of building paths
 themselves, so nothing ever edits ``sys.path`` or changes directory.
 
-The project root is the checkout the package was installed from
+Derived tables go to ``data/processed`` (``POLICYTEXT_PROCESSED`` overrides it,
+e.g. for tests).  The project root is the checkout the package was installed from
 (``pip install -e .``); set ``POLICYTEXT_ROOT`` to point elsewhere.  The
 development corpus lives beside the checkout in ``../shared/corpus``
 (``POLICYTEXT_CORPUS`` overrides it); it is optional and never copied into
@@ -31,7 +32,7 @@ def _project_root() -> Path:
 ROOT = _project_root()
 DATA = ROOT / "data"
 DATA_RAW = DATA / "raw"
-DATA_PROCESSED = DATA / "processed"
+DATA_PROCESSED = Path(os.environ.get("POLICYTEXT_PROCESSED", DATA / "processed"))
 ANNOTATIONS = DATA / "annotations"
 NOTEBOOKS = ROOT / "notebooks"
 BUILD = ROOT / "build"

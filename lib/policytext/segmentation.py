@@ -44,9 +44,21 @@ class Token(NamedTuple):
     near_mask: bool = False
 
 
-def _quiet_jieba():
-    """jieba logs "Building prefix dict…"/"Loading model cost…" at DEBUG on stderr; the library never prints."""
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+def _import_jieba():
+    """Import jieba quietly.
+
+    jieba logs "Building prefix dict…"/"Loading model cost…" at DEBUG on
+    stderr, and on Python 3.12+ its regular expressions raise invalid-escape
+    SyntaxWarnings when first compiled.  The library never prints: raise the
+    level of jieba's own logger, and ignore only those warnings.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"invalid escape sequence", category=SyntaxWarning)
+        warnings.filterwarnings("ignore", message=r"invalid escape sequence", category=DeprecationWarning)
+        import jieba
+        import jieba.posseg
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # after the import: jieba sets DEBUG when imported
+    return jieba
 
 
 def _number_pattern() -> re.Pattern:
@@ -75,14 +87,9 @@ class PolicyTokenizer:
     """
 
     def __init__(self, *, userdict: str | Path | None = USERDICT, extra: Iterable[str | Path] = (), hmm: bool = True):
-        import jieba
-        import jieba.posseg
-
-        _quiet_jieba()
+        jieba = _import_jieba()
         self._tokenizer = jieba.Tokenizer()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", category=SyntaxWarning)  # jieba's regexes on Python >= 3.12
-            self._tokenizer.initialize()
+        self._tokenizer.initialize()
         terms = []
         for path in ([userdict] if userdict else []) + list(extra):
             terms.extend(read_userdict(path))

@@ -114,6 +114,22 @@ class Structure:
         }).reset_index()
 
     @property
+    def sections(self) -> pd.DataFrame:
+        """One row per section: chapter, role, section number and title, paragraphs, characters, leads."""
+        body = self.paragraphs[self.paragraphs["section"].notna()]
+        columns = ["chapter", "chapter_title", "chapter_role", "section", "section_title", "paragraphs",
+                   "n_chars", "leads", "start", "end"]
+        if body.empty:
+            return pd.DataFrame(columns=columns)
+        grouped = body.groupby(["chapter", "section"], sort=True)
+        out = grouped.agg(chapter_title=("chapter_title", "first"), chapter_role=("chapter_role", "first"),
+                          section_title=("section_title", "first"), paragraphs=("paragraph", "size"),
+                          n_chars=("n_chars", "sum"), start=("start", "min"), end=("end", "max"))
+        leads = body[body["kind"] != "section"].dropna(subset=["lead"]).groupby(["chapter", "section"])["lead"]
+        out["leads"] = leads.agg(" / ".join)
+        return out.reset_index()[columns]
+
+    @property
     def parts(self) -> pd.DataFrame:
         """Characters and paragraphs per part (front matter, body, closing, appendix)."""
         grouped = self.paragraphs.groupby("part", sort=False)

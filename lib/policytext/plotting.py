@@ -1,0 +1,116 @@
+"""Figures with Chinese text that renders on any machine.
+
+Every figure of the collection goes through :func:`use_style`, which
+registers Noto Sans SC (shipped by the pinned pip package
+``pylopdf-fonts-zh-cn``, SIL Open Font License) with matplotlib and loads
+``policy.mplstyle``.  No notebook sets ``font.sans-serif = ['SimHei']``: that
+font does not exist on Linux and draws empty boxes.
+
+This module is the top layer: the analyses never import it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+
+__all__ = ["font_path", "use_style", "plot_audit", "plot_sizes", "plot_sentence_lengths", "ROLE_COLORS"]
+
+STYLE = paths.PACKAGE_DIR / "policy.mplstyle"
+ROLE_COLORS = {"review": "#1f77b4", "tasks": "#d62728", "other": "#7f7f7f"}
+
+
+def font_path() -> Path:
+    """Path of the Noto Sans SC font file (for matplotlib, wordcloud, networkx labels)."""
+    import pylopdf_fonts_zh_cn
+
+    return Path(pylopdf_fonts_zh_cn.sans_path())
+
+
+@lru_cache(maxsize=1)
+def _register_font() -> str:
+    from matplotlib import font_manager
+
+    path = font_path()
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def use_style() -> str:
+    """Register the CJK font, apply the collection's style, and return the font's name."""
+    import matplotlib.pyplot as plt
+
+    name = _register_font()
+    plt.style.use(str(STYLE))
+    return name
+
+
+def _axes(ax, figsize=None):
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        return ax.figure, ax
+    return plt.subplots(figsize=figsize)
+
+
+def plot_audit(audit: pd.DataFrame, ax=None):
+    """Bar chart of the cleaner's audit: rows and raw characters by reason."""
+    summary = (audit.assign(raw_chars=audit["raw_end"] - audit["raw_start"])
+               .groupby("reason").agg(rows=("reason", "size"), raw_chars=("raw_chars", "sum"))
+               .sort_values("rows"))
+    fig, ax = _axes(ax, figsize=(7, 0.45 * len(summary) + 1.2))
+    bars = ax.barh(summary.index, summary["rows"], color="#1f77b4")
+    for bar, rows, chars in zip(bars, summary["rows"], summary["raw_chars"]):
+        ax.annotate(f" {rows:,} rows, {chars:,} raw chars", (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                    va="center", fontsize=8, color="#555555")
+    ax.set_xlabel("audit rows (changes or flags)")
+    ax.set_title("What the cleaner changed, by reason")
+    ax.margins(x=0.25)
+    return fig
+
+
+def plot_sizes(paragraphs: pd.DataFrame, *, by: str = "section", ax=None):
+    """Characters per chapter or per section, coloured by the chapter's role (review / tasks / other)."""
+    body = paragraphs[paragraphs["chapter"].notna()]
+    body = body.assign(section=body["section"].fillna(0))  # text before a chapter's first section sorts first
+    keys = ["chapter"] + (["section"] if by == "section" else [])
+    grouped = body.groupby(keys, sort=True)
+    sizes = grouped.agg(n_chars=("n_chars", "sum"), role=("chapter_role", "first"),
+                        title=("section_title" if by == "section" else "chapter_title", "first")).reset_index()
+    labels = []
+    for row in sizes.itertuples():
+        number = f"{row.chapter}" + (f".{row.section}" if by == "section" and row.section else "")
+        title = row.title if isinstance(row.title, str) else ("(before the first section)" if by == "section" else "")
+        labels.append(f"{number} {title[:18]}")
+    fig, ax = _axes(ax, figsize=(8, 0.28 * len(sizes) + 1.5))
+    ax.barh(range(len(sizes)), sizes["n_chars"], color=[ROLE_COLORS.get(r, "#7f7f7f") for r in sizes["role"]])
+    ax.set_yticks(range(len(sizes)), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("characters")
+    ax.set_title(f"Characters per {by}, coloured by chapter role")
+    from matplotlib.patches import Patch
+
+    present = [r for r in ROLE_COLORS if r in set(sizes["role"])]
+    ax.legend(handles=[Patch(color=ROLE_COLORS[r], label=r) for r in present], loc="lower right")
+    return fig
+
+
+def plot_sentence_lengths(sentences: pd.DataFrame, *, ax=None, bins: int = 30):
+    """Histogram of sentence lengths (characters) in the body, by chapter role, with medians."""
+    body = sentences[sentences["chapter"].notna() & ~sentences["is_lead"]]
+    fig, ax = _axes(ax, figsize=(8, 4))
+    upper = max(int(body["n_chars"].quantile(0.99)), 10) if len(body) else 10
+    for role, group in body.groupby("chapter_role", sort=True):
+        color = ROLE_COLORS.get(role, "#7f7f7f")
+        ax.hist(group["n_chars"].clip(upper=upper), bins=bins, range=(0, upper), alpha=0.5, color=color,
+                label=f"{role} (median {group['n_chars'].median():.0f}, n={len(group)})")
+        ax.axvline(group["n_chars"].median(), color=color, linestyle="--", linewidth=1)
+    ax.set_xlabel("sentence length (characters; longest 1% drawn at the edge)")
+    ax.set_ylabel("sentences")
+    ax.set_title("How long are the sentences?")
+    ax.legend()
+    return fig

@@ -1,0 +1,122 @@
+"""The notebooks: committed clean, written to the lesson contract, executed on two reports without noise."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from policytext import paths
+from policytext.book import execute_notebook, notebooks
+
+NOTEBOOKS = notebooks()
+NOISE = [
+    (re.compile(r"Glyph \d+.*missing from font"), "a Chinese character drawn as an empty box"),
+    (re.compile(r"Building prefix dict|Loading model cost|Prefix dict has been built"), "jieba's loading log"),
+    (re.compile(r"invalid escape sequence"), "jieba's invalid-escape warnings"),
+    (re.compile(r"findfont"), "a font matplotlib could not find"),
+    (re.compile(r"Traceback"), "a traceback"),
+]
+
+
+def test_there_are_notebooks():
+    assert [nb.name for nb in NOTEBOOKS][:2] == ["00-data-audit.ipynb", "01-structure.ipynb"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_without_outputs(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_follows_the_notebook_contract(path):
+    nb = nbformat.read(path, as_version=4)
+    markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert markdown[0].startswith("# ") and "In this notebook we will" in markdown[0]
+    assert any(m.startswith("## Data") for m in markdown)
+    parameters = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(parameters) == 1 and parameters[0].source.startswith("REPORT = ")
+    assert "In this notebook we have" in markdown[-1] and "Exercises" in markdown[-1]
+    assert "Pitfalls" in "".join(markdown)
+    for cell in code:
+        assert len(cell.source.splitlines()) <= 15, cell.source[:60]
+        assert "SimHei" not in cell.source and "sys.path" not in cell.source and "chdir" not in cell.source
+        assert "!pip" not in cell.source
+
+
+def _execute_all(report: Path, out: Path) -> list[Path]:
+    targets = [out / nb.name for nb in NOTEBOOKS]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda pair: execute_notebook(pair[0], pair[1], report=report), zip(NOTEBOOKS, targets)))
+    return targets
+
+
+def _check_outputs(executed: Path):
+    nb = nbformat.read(executed, as_version=4)
+    images = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") + json.dumps(output.get("data", {}), ensure_ascii=False)
+            for pattern, meaning in NOISE:
+                assert not pattern.search(text), f"{executed.name}: {meaning}: {pattern.search(text).group()}"
+            assert output.get("output_type") != "error"
+            images += "image/png" in output.get("data", {})
+    return images
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory):
+    """Derived tables go to a temporary folder, not data/processed."""
+    folder = tmp_path_factory.mktemp("processed")
+    old = os.environ.get("POLICYTEXT_PROCESSED")
+    os.environ["POLICYTEXT_PROCESSED"] = str(folder)  # the kernels inherit it
+    yield folder
+    if old is None:
+        del os.environ["POLICYTEXT_PROCESSED"]
+    else:
+        os.environ["POLICYTEXT_PROCESSED"] = old
+
+
+def test_notebooks_run_on_the_bundled_report(tmp_path, processed):
+    for executed in _execute_all(paths.BUNDLED_REPORT, tmp_path):
+        assert _check_outputs(executed) >= 1, f"{executed.name} draws no figure"
+    saved = {p.name for p in (processed / "2018_district_qingshan").iterdir()}
+    assert {"audit.csv", "audit.parquet", "chapters.csv", "sections.csv"} <= saved
+
+
+SMALL_REPORT = """2016年某县政府工作报告
+——2016年1月20日在某县第十届人民代表大会第五次会议上
+各位代表：
+现在，我代表县人民政府向大会报告工作，请予审议。
+一、2015年工作回顾
+（一）经济平稳增长。全县完成地区生产总值120亿元，增长7.5%；一般公共预算收入8.2亿元，增长6%。
+（二）民生持续改善。新增就业5200人，新建保障性住房600套，改造农村公路45公里。
+二、2016年工作安排
+2016年全县经济社会发展的主要预期目标是：地区生产总值增长7%左右，固定资产投资增长10%。
+（一）加快产业转型。推进工业园区建设，力争引进亿元以上项目10个。
+（二）保障改善民生。办好十件民生实事，确保城乡居民收入稳步增长。
+各位代表，让我们团结一心，为完成全年目标任务而努力奋斗！
+"""
+
+
+def test_notebooks_are_parameterised_by_report(tmp_path, processed):
+    """Pointing REPORT at a second report reruns every notebook on it."""
+    second = paths.CORPUS / "2014_district_hailar.txt"  # GBK source, Windows line endings
+    if not second.is_file():
+        second = tmp_path / "2016_county_small.txt"
+        second.write_text(SMALL_REPORT, encoding="utf-8")
+    for executed in _execute_all(second, tmp_path / "out"):
+        _check_outputs(executed)
+        nb = nbformat.read(executed, as_version=4)
+        injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert str(second) in injected[0].source
+    assert (processed / second.stem / "chapters.csv").exists()
