@@ -33,7 +33,7 @@ run: setup
 
 lab: setup
 	$(BIN)/python -m ipykernel install --sys-prefix --name policytext --display-name "Python 3 (policytext)" >/dev/null
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 test: setup
 	$(BIN)/python -m pytest
