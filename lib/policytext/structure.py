@@ -77,6 +77,8 @@ _PLAN_MARKERS = re.compile(r"要|将|力争|确保|今年|明年|继续")
 
 #: Closings are short: the salutation paragraph and at most this many after it.
 MAX_CLOSING_PARAGRAPHS = 12
+#: Longest lead phrase ending in a colon (longer ones introduce a list).
+MAX_COLON_LEAD = 12
 #: Text before chapter 一 becomes chapter 0 when it is at least this long (and 15% of the body).
 MIN_PREAMBLE_CHARS = 500
 
@@ -296,10 +298,14 @@ def _is_subheading(text: str, lines: list[_Line], i: int) -> bool:
 
 
 def _lead_end(text: str) -> int | None:
-    """End (after its punctuation) of the paragraph's opening heading phrase, if it has one."""
+    """End (after its punctuation) of the paragraph's opening heading phrase, if it has one.
+
+    A phrase ending in a colon is a lead only when short (``防洪水：``, ``红钢城商务城：``); a
+    longer one introduces a list (``2018年全区经济社会发展主要目标安排为：``).
+    """
     body, offset = _strip_marker(text)
     m = _LEAD.match(body)
-    if m and len(body) - m.end() >= 10:
+    if m and len(body) - m.end() >= 10 and (m.group(2) not in "：:" or len(m.group(1)) <= MAX_COLON_LEAD):
         return offset + m.end()
     return None
 
