@@ -34,6 +34,8 @@ examples:
   policytext structure data/raw/2018_district_qingshan.txt --format csv -o paragraphs.csv
   policytext structure report.txt --level sentence --format jsonl
   policytext tokens report.txt --content-only --format csv -o tokens.csv
+  policytext indicators data/raw/2018_district_qingshan.txt --format csv -o indicators.csv
+  policytext targets ../shared/corpus/201[2-6]_district_hailar.txt --format csv
   policytext analyze ../shared/corpus --out data/processed
 
 CSV files are UTF-8 with a byte-order mark (Excel shows Chinese correctly).
@@ -134,11 +136,31 @@ def cmd_tokens(args) -> int:
     return EXIT_OK
 
 
+def cmd_indicators(args) -> int:
+    from .indicators import extract_indicators
+
+    def table(r):
+        df = extract_indicators(r)
+        return df[df["headline"]].reset_index(drop=True) if args.headline_only else df
+
+    _emit(args, _per_report(args, table))
+    return EXIT_OK
+
+
+def cmd_targets(args) -> int:
+    from .targets import compare_targets
+
+    _emit(args, compare_targets(_read(p) for p in args.reports))
+    return EXIT_OK
+
+
 def cmd_analyze(args) -> int:
+    from .indicators import extract_indicators
     from .segmentation import get_tokenizer, tokenize
 
     out = Path(args.out)
-    tables: dict[str, list[pd.DataFrame]] = {k: [] for k in ("reports", "audit", "paragraphs", "sentences", "tokens")}
+    tables: dict[str, list[pd.DataFrame]] = {k: [] for k in ("reports", "audit", "paragraphs", "sentences", "tokens",
+                                                              "indicators")}
     failures = []
     started = time.perf_counter()
     for path in args.reports:
@@ -152,6 +174,7 @@ def cmd_analyze(args) -> int:
             tables["paragraphs"].append(s.paragraphs)
             tables["sentences"].append(s.sentences)
             tables["tokens"].append(tokenize(r, tokenizer=get_tokenizer()))
+            tables["indicators"].append(extract_indicators(r, tokenizer=get_tokenizer()))
         except PolicyTextError as exc:
             failures.append({"path": str(path), "reason": str(exc)})
             print(f"policytext: error: {exc}", file=sys.stderr)
@@ -172,7 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="policytext",
         description="Mine Chinese government work reports (政府工作报告): clean them with a lossless audit, "
-                    "parse their structure, segment them with a policy dictionary.",
+                    "parse their structure, segment them with a policy dictionary, extract every quantity "
+                    "and compare targets with results.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -207,6 +231,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--content-only", action="store_true", help="drop stopwords and punctuation")
     p.add_argument("--userdict", action="append", metavar="FILE",
                    help="an extra user dictionary (word [freq] [pos] per line); may be repeated")
+    output_options(p)
+    p = add("indicators", cmd_indicators, "one row per quantity stated (amounts, counts, growth, shares, ranks, "
+                                          "targets) with value, unit, subject, status, year and raw offsets")
+    p.add_argument("--headline-only", action="store_true", help="only the main results and targets")
+    output_options(p)
+    p = add("targets", cmd_targets, "each new-year headline target beside last year's result; with reports of "
+                                    "consecutive years of one place, beside the result achieved, met or not")
     output_options(p)
     p = add("analyze", cmd_analyze, "write every table of every report to a folder (CSV and Parquet)")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the tables")

@@ -15,7 +15,8 @@ import pandas as pd
 
 from . import paths
 
-__all__ = ["IndicatorScore", "score_indicators", "load_indicator_annotations", "subject_matches"]
+__all__ = ["IndicatorScore", "score_indicators", "load_indicator_annotations", "indicator_annotations_for",
+           "subject_matches"]
 
 GOLD_INDICATORS = paths.ANNOTATIONS / "indicators_2018_district_qingshan.csv"
 
@@ -26,6 +27,12 @@ def load_indicator_annotations(path=GOLD_INDICATORS) -> pd.DataFrame:
                                                                                    "year": [""]})
     gold["headline"] = gold["headline"].astype(str).str.lower().eq("true")
     return gold
+
+
+def indicator_annotations_for(doc_id: str) -> pd.DataFrame | None:
+    """The hand annotation of a report (``data/annotations/indicators_<doc_id>.csv``), or None."""
+    path = paths.ANNOTATIONS / f"indicators_{doc_id}.csv"
+    return load_indicator_annotations(path) if path.is_file() else None
 
 
 def _norm(text) -> str:

@@ -73,6 +73,8 @@ _MULTIPLE = re.compile(r"(?:的|增长|增加|提高|达到|是)$")
 _CONJUNCTION_ONLY = re.compile(r"^(?:和|与|及|以及|、|，|分别|和分别)?$")
 # POS tags that may belong to a subject noun phrase (jieba / ICTCLAS tags)
 _NOUNISH = ("n", "vn", "an", "j", "l", "b", "nz", "nt", "ns", "nr", "ng", "eng", "zg")
+#: Verbs that are part of a subject (新增就业, 新开工): kept at its start.
+_SUBJECT_VERBS = ("新增", "新建", "新开工", "新注册", "新签约", "新引进", "新入驻", "基本建成", "在谈")
 #: Verbs that introduce the thing counted or measured and are not part of it (完成 / 投资 → 投资).
 REPORTING_VERBS = set("""完成 实现 推动 推进 获得 争取 引进 建设 建立 组织 提供 举办 开展 实施 启动 发放 形成 吸引 签订
     完善 设立 打造 培育 认定 申报 支持 帮助 办理 受理 清理 拆除 维修 迁移 关闭 取缔 整治 集中整治 督办 追责 问责 创建
@@ -337,7 +339,8 @@ def _subject(text: str, c: Candidate, pre_text: str, kind: str, previous: "_Row 
     if not subject:
         tokens = _tokens(_strip_parentheses(pre_text), tokenizer)
         subject = _noun_run_before(tokens)
-        if subject and all(t.pos == "v" for t in tokens if t.text in subject):
+        if subject and not subject.startswith(tuple(_SUBJECT_VERBS)) and all(
+                t.pos == "v" for t in tokens if t.text in subject):
             subject = ""  # only verbs (新开工, 分配入住, 投产): the thing is named earlier in the sentence
     segment_start = _clause_start(text, c.start, "；。！？")
     segment = text[segment_start:c.start]
@@ -427,6 +430,8 @@ def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = N
         starts = ends = np.zeros(0, dtype=np.int64)
     df.insert(1, "start", starts)
     df.insert(2, "end", ends)
+    # the figure as printed in the file (full-width digits stay full width): raw[start:end] == number_text
+    df["number_text"] = [doc.raw_text[a:b] for a, b in zip(starts, ends)]
     df["headline"] = _headlines(df, report_year)
     for col in ("year", "chapter", "section"):
         df[col] = df[col].astype("Int64")

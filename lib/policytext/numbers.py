@@ -37,7 +37,7 @@ from functools import lru_cache
 from . import paths
 from .lexicons import load_units
 
-__all__ = ["Candidate", "scan_numbers", "parse_number", "MAGNITUDES", "PREFIX_QUALIFIERS", "SUFFIX_QUALIFIERS"]
+__all__ = ["Candidate", "scan_numbers", "explain_numbers", "parse_number", "MAGNITUDES", "PREFIX_QUALIFIERS", "SUFFIX_QUALIFIERS"]
 
 MAGNITUDES = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 PREFIX_QUALIFIERS = ("不低于", "不超过", "不少于", "不高于", "超过", "达到", "突破", "将近", "接近", "大约",
@@ -270,3 +270,16 @@ def _reject(m: re.Match, text: str, value, value_max, unit, mag: str, n1: str, i
     if chinese and unit is not None and unit.unit == "方":
         return "part of an idiom (八方支援): 方 measures volume only after Arabic numbers"
     return None
+
+
+def explain_numbers(texts) -> "pd.DataFrame":
+    """One row per number-like span of each text: what the grammar read and why it kept or rejected it."""
+    import pandas as pd
+
+    rows = []
+    for text in texts:
+        for c in scan_numbers(text):
+            rows.append({"text": text, "number": c.number_text, "quantity": c.accepted, "value": c.value,
+                         "value_max": c.value_max, "unit": c.unit, "qualifier": c.qualifier, "form": c.form,
+                         "reason": c.reason})
+    return pd.DataFrame(rows)

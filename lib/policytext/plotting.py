@@ -18,10 +18,13 @@ import pandas as pd
 
 from . import paths
 
-__all__ = ["font_path", "use_style", "plot_audit", "plot_sizes", "plot_sentence_lengths", "ROLE_COLORS"]
+__all__ = ["font_path", "use_style", "plot_audit", "plot_sizes", "plot_sentence_lengths", "plot_targets",
+           "highlight_quantities", "ROLE_COLORS", "KIND_COLORS"]
 
 STYLE = paths.PACKAGE_DIR / "policy.mplstyle"
 ROLE_COLORS = {"review": "#1f77b4", "tasks": "#d62728", "other": "#7f7f7f"}
+KIND_COLORS = {"level": "#c6dbef", "count": "#c7e9c0", "growth": "#fdd0a2", "share": "#dadaeb", "rank": "#fcbba1",
+               "other": "#e0e0e0"}
 
 
 def font_path() -> Path:
@@ -114,3 +117,56 @@ def plot_sentence_lengths(sentences: pd.DataFrame, *, ax=None, bins: int = 30):
     ax.set_title("How long are the sentences?")
     ax.legend()
     return fig
+
+
+def plot_targets(targets: pd.DataFrame, *, ax=None):
+    """Grouped bars: last year's result and the new year's target for each headline growth rate."""
+    growth = targets[(targets["kind"] == "growth") & targets["unit"].eq("%")].drop_duplicates("indicator")
+    fig, ax = _axes(ax, figsize=(8, 0.6 * len(growth) + 1.5))
+    y = range(len(growth))
+    previous = growth["previous_result_value"].astype(float)
+    ax.barh([i + 0.2 for i in y], previous, height=0.4, color=ROLE_COLORS["review"],
+            label=f"result {int(growth['target_year'].iloc[0]) - 1}" if len(growth) else "result")
+    ax.barh([i - 0.2 for i in y], growth["target_value"], height=0.4, color=ROLE_COLORS["tasks"],
+            label=f"target {int(growth['target_year'].iloc[0])}" if len(growth) else "target")
+    for i, (p, t) in enumerate(zip(previous, growth["target_value"])):
+        if pd.notna(p):
+            ax.annotate(f" {p:g}%", (p, i + 0.2), va="center", fontsize=8)
+        ax.annotate(f" {t:g}%", (t, i - 0.2), va="center", fontsize=8)
+    ax.set_yticks(list(y), list(growth["indicator"]))
+    ax.invert_yaxis()
+    ax.set_xlabel("growth rate (%)")
+    ax.set_title("Headline growth: last year's result and this year's target")
+    ax.legend(loc="lower right")
+    ax.margins(x=0.15)
+    return fig
+
+
+def highlight_quantities(indicators: pd.DataFrame, sentences: pd.DataFrame, *, n: int = 5, kinds=None):
+    """HTML of sentences with every extracted figure marked, coloured by kind; hover shows its reading.
+
+    ``sentences`` is the report's sentence table (``report.structure.sentences``);
+    the first ``n`` sentences that hold a figure (of ``kinds``, if given) are shown.
+    """
+    import html
+
+    from IPython.display import HTML
+
+    rows = indicators if kinds is None else indicators[indicators["kind"].isin(list(kinds))]
+    starts = sentences.set_index("sentence")["clean_start"]
+    blocks = []
+    for sentence in rows["sentence"].drop_duplicates().iloc[:n]:
+        marks = indicators[indicators["sentence"] == sentence]
+        text, base = marks["sentence_text"].iloc[0], int(starts.loc[sentence])
+        out, pos = [], 0
+        for row in marks.itertuples():
+            a, b = row.clean_start - base, row.clean_end - base
+            tip = f"{row.kind} · {row.status} · {row.subject} · raw {row.start}:{row.end}"
+            out.append(html.escape(text[pos:a]))
+            out.append(f'<mark style="background:{KIND_COLORS.get(row.kind, "#eee")}" title="{html.escape(tip)}">'
+                       f"{html.escape(text[a:b])}</mark>")
+            pos = b
+        out.append(html.escape(text[pos:]))
+        blocks.append(f"<p>{''.join(out)}</p>")
+    legend = " ".join(f'<mark style="background:{c}">{k}</mark>' for k, c in KIND_COLORS.items())
+    return HTML(f"<p>{legend}</p>" + "".join(blocks))

@@ -92,7 +92,7 @@ def compare_targets(reports, *, tables: dict[str, pd.DataFrame] | None = None) -
                 "result_value": outcome["value"] if outcome is not None else None,
                 "result_status": outcome["status"] if outcome is not None else None,
                 "met": met,
-                "gap": (outcome["value"] - t.value) if outcome is not None else None,
+                "gap": round(outcome["value"] - t.value, 6) if outcome is not None else None,
                 "target_type": target_type,
             })
     out = pd.DataFrame(rows, columns=TARGET_COLUMNS)

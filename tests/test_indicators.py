@@ -1,0 +1,213 @@
+"""Indicator extraction: the number grammar, context fields, accuracy against the hand annotation, targets."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from policytext import report_from_text
+from policytext.evaluation import load_indicator_annotations, score_indicators, subject_matches
+from policytext.indicators import canonical_indicator, extract_indicators
+from policytext.numbers import parse_number, scan_numbers
+from policytext.targets import compare_targets
+
+
+def _quantities(text):
+    return [c for c in scan_numbers(text) if c.accepted]
+
+
+# ------------------------------------------------------------------ the grammar
+
+@pytest.mark.parametrize("text, number, value, value_max, unit, qualifier", [
+    ("完成一般公共预算收入39亿元，增长20%", "39亿元", 39, None, "亿元", ""),
+    ("新增就业11200人", "11200人", 11200, None, "人", ""),
+    ("首批启动征收的5个项目签约率超过80%", "80%", 80, None, "%", "超过"),
+    ("共受理各类投诉近3万件", "3万件", 3, None, "万件", "近"),
+    ("引进博士团队6个9人", "9人", 9, None, "人", ""),
+    ("力争启动1至2条重点道路建设", "1至2条", 1, 2, "条", ""),
+    ("预期目标6%－6.5%", "6%－6.5%", 6, 6.5, "%", ""),
+    ("新建3—4个", "3—4个", 3, 4, "个", ""),
+    ("吸引国内十余个省份", "十余个", 10, None, "个", "余"),
+    ("一万一千二百人", "一万一千二百人", 11200, None, "人", ""),
+    ("经济总量1.5万亿元", "1.5万亿元", 1.5, None, "万亿元", ""),
+    ("提供见习岗位800余个", "800余个", 800, None, "个", "余"),
+    ("推动企业在青山地区2700多亩闲置土地", "2700多亩", 2700, None, "亩", "多"),
+    ("占比达到百分之八十", "百分之八十", 80, None, "%", ""),
+    ("提高3个百分点", "3个百分点", 3, None, "个百分点", ""),
+    ("签约金额是2016年的7.5倍", "7.5倍", 7.5, None, "倍", ""),
+    ("城镇登记失业率控制在4.6%以内", "4.6%", 4.6, None, "%", "以内"),
+    ("地区生产总值增长5%左右", "5%", 5, None, "%", "左右"),
+    ("总金额1,160亿元", "1,160亿元", 1160, None, "亿元", ""),
+])
+def test_numbers_values_and_qualifiers(text, number, value, value_max, unit, qualifier):
+    found = {c.number_text: c for c in _quantities(text)}
+    c = found[number]
+    assert math.isclose(c.value, value) and c.unit == unit and c.qualifier == qualifier
+    assert (c.value_max is None and value_max is None) or math.isclose(c.value_max, value_max)
+
+
+@pytest.mark.parametrize("text, value", [("明年投产三分之二", 2 / 3), ("开工三分之一", 1 / 3)])
+def test_fractions(text, value):
+    (c,) = _quantities(text)
+    assert c.form == "fraction" and math.isclose(c.value, value)
+
+
+@pytest.mark.parametrize("text", [
+    "2017年", "截至11月", "461厂建设用地", "轨道交通5号线", "调整优化368路、297路", "7、8、9、11、12街",
+    "5.5互联网产业园", "对接市“十三五”规划", "全面启动“七五”普法", "“1+5”政策体系", "世界500强企业",
+    "“一区三城”发展战略", "“四水共治”全面推进", "“三旧”改造", "区十一次党代会", "第五批黄鹤英才计划",
+    "第二次污染源普查", "政府十件实事", "一批人才、一个项目", "二次供水", "PM2.5浓度", "C40城市奖", "13/14街",
+    "60周年", "二十余年来", "过去五年", "四个意识", "7×24小时", "保持两位数增长", "三年行动计划",
+])
+def test_not_quantities(text):
+    assert _quantities(text) == []
+
+
+def test_rank_needs_a_ranking_verb():
+    assert [(c.number_text, c.value) for c in _quantities("3项指标增幅排名第一")] == [("3项", 3), ("第一", 1)]
+    assert [c.number_text for c in _quantities("人均GDP进入全国前8位")] == ["前8位"]
+
+
+def test_value_base():
+    c = {x.number_text: x for x in _quantities("收入39亿元，参保2.6万人")}
+    assert c["39亿元"].value_base == 3.9e9 and c["39亿元"].base_unit == "元"
+    assert c["2.6万人"].value_base == pytest.approx(26000) and c["2.6万人"].base_unit == "人"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_grammar_never_raises(text):
+    for c in scan_numbers(text):
+        assert 0 <= c.start < c.end <= len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=99),
+       st.sampled_from(["亿元", "万人", "%", "个", "公里"]))
+def test_arabic_numbers_round_trip(whole, cents, unit):
+    number = f"{whole}.{cents:02d}" if cents else str(whole)
+    found = _quantities(f"全年完成{number}{unit}，")
+    assert len(found) == 1 and math.isclose(found[0].value, float(number))
+
+
+def test_parse_number():
+    assert parse_number("两") == 2 and parse_number("十") == 10 and parse_number("一百零五") == 105
+    assert parse_number("十三五") is None and parse_number("abc") is None
+
+
+# ------------------------------------------------------------------ context, on the bundled report
+
+
+@pytest.fixture(scope="module")
+def table(bundled, tokenizer):
+    return extract_indicators(bundled, tokenizer=tokenizer)
+
+
+@pytest.mark.parametrize("number, subject, indicator, kind, status, year, direction", [
+    ("39亿元", "一般公共预算收入", "一般公共预算收入", "level", "actual", 2017, ""),
+    ("20%", "一般公共预算收入", "一般公共预算收入", "growth", "actual", 2017, "up"),
+    ("145亿元", "社零总额", "社会消费品零售总额", "level", "actual", 2017, ""),
+    ("11200人", "新增就业", "城镇新增就业", "count", "actual", 2017, ""),
+    ("12.5万吨", "处理能力", None, "level", "actual", 2017, "up"),
+    ("三分之一", "项目", None, "share", "target", 2018, ""),
+    ("208天", "总天数", None, "level", "actual", 2016, ""),
+])
+def test_context_on_real_sentences(table, number, subject, indicator, kind, status, year, direction):
+    row = table[table["number_text"] == number].iloc[-1 if number == "10%" else 0]
+    assert subject_matches(row["subject"], subject), row["subject"]
+    assert (row["indicator"] if isinstance(row["indicator"], str) else None) == indicator
+    assert (row["kind"], row["status"], row["year"], row["direction"]) == (kind, status, year, direction)
+
+
+def test_estimates_follow_yuji_to_the_semicolon(table):
+    s14 = table[table["sentence_text"].str.startswith("2017年，预计地区生产总值")]
+    assert list(s14["status"]) == ["estimate"] * 3 + ["actual"] * 8
+
+
+def test_sixteen_headlines(table):
+    heads = table[table["headline"]]
+    assert len(heads) == 16
+    results = heads[heads["year"] == 2017]
+    targets = heads[(heads["year"] == 2018) & (heads["status"] == "target")]
+    assert set(targets["indicator"]) == {"地区生产总值", "固定资产投资", "招商引资总额", "社会消费品零售总额",
+                                         "一般公共预算收入"}
+    assert list(targets["value"]) == [5, 10, 10, 10, 10]
+    assert len(results) == 11 and set(results.loc[results["status"] == "estimate", "value"]) == {8, 10, 9}
+
+
+def test_every_row_points_at_its_figure(bundled, table):
+    for row in table.itertuples():
+        assert bundled.raw_text[row.start:row.end] == row.number_text
+
+
+def test_accuracy_against_the_hand_annotation(table):
+    score, comparison = score_indicators(table, load_indicator_annotations())
+    assert score.precision >= 0.95 and score.recall >= 0.95
+    assert score.value_accuracy >= 0.99
+    assert score.subject_accuracy >= 0.85
+    assert score.status_accuracy >= 0.90
+    assert score.headline_found == score.headline_gold == 16 and score.headline_predicted == 16
+
+
+def test_scoring_notices_mistakes(table):
+    broken = table.copy()
+    broken.loc[broken.index[:20], "value"] += 1
+    broken = broken.drop(index=broken.index[-10:])
+    score, comparison = score_indicators(broken, load_indicator_annotations())
+    assert score.recall < 0.95 and score.value_accuracy < 0.9
+    assert (comparison["match"] == "missed").sum() == 10
+
+
+def test_canonical_indicators():
+    assert canonical_indicator("固投") == "固定资产投资"
+    assert canonical_indicator("一般公共财政预算收入") == "一般公共预算收入"
+    assert canonical_indicator("农村常住居民人均可支配收入") == "农村居民人均可支配收入"
+
+
+def test_extraction_is_deterministic(bundled, tokenizer, table):
+    assert extract_indicators(bundled, tokenizer=tokenizer).equals(table)
+
+
+def test_decreases_carry_their_direction(tokenizer):
+    r = report_from_text("政府工作报告\n各位代表：\n一、过去一年工作回顾\n"
+                         "全年单位地区生产总值能耗下降3%，农村贫困人口减少1386万人，城镇新增就业1300万人。\n"
+                         "二、今年主要任务\n今年发展的主要预期目标是：地区生产总值增长6%－6.5%，居民消费价格涨幅3%左右。")
+    df = extract_indicators(r, tokenizer=tokenizer)
+    energy, poor, jobs, gdp, cpi = (df.iloc[i] for i in range(5))
+    assert (energy["number_text"], energy["direction"], energy["kind"]) == ("3%", "down", "growth")
+    assert (poor["direction"], poor["kind"]) == ("down", "growth") and jobs["kind"] == "count"
+    assert gdp["value_max"] == 6.5 and gdp["status"] == "target" and gdp["headline"]
+    assert cpi["indicator"] == "居民消费价格" and cpi["qualifier"] == "左右" and cpi["headline"]
+
+
+# ------------------------------------------------------------------ the corpus and targets
+
+
+@pytest.mark.corpus
+def test_corpus_extraction_points_at_figures(corpus, tokenizer):
+    for doc_id, report in corpus.items():
+        df = extract_indicators(report, tokenizer=tokenizer)
+        assert len(df) > 20, doc_id
+        assert all(report.raw_text[a:b] == t for a, b, t in zip(df["start"], df["end"], df["number_text"])), doc_id
+        assert not df["number_text"].str.fullmatch(r"(?:19|20)\d\d年").any(), doc_id
+
+
+@pytest.mark.corpus
+def test_hailar_targets_against_next_years_results(corpus):
+    reports = [corpus[f"{y}_district_hailar"] for y in range(2012, 2017)]
+    t = compare_targets(reports)
+    gdp = t[(t["indicator"] == "地区生产总值") & (t["kind"] == "growth")].set_index("target_year")
+    assert gdp.loc[2012, "target_value"] == 21 and gdp.loc[2012, "result_value"] == 18.5
+    assert gdp.loc[2012, "met"] == False  # noqa: E712  (pandas boolean)
+    assert gdp.loc[2015, "met"] == True  # noqa: E712
+
+
+@pytest.mark.corpus
+def test_national_growth_targets_2005_2013(corpus):
+    reports = [corpus[f"{y}_national"] for y in range(2004, 2014)]
+    t = compare_targets(reports)
+    gdp = t[(t["indicator"] == "地区生产总值") & (t["kind"] == "growth")].set_index("target_year")["target_value"]
+    assert gdp.loc[2005:2011].eq(8).all() and gdp.loc[2012:2013].eq(7.5).all()
