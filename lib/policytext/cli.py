@@ -34,6 +34,7 @@ examples:
   policytext structure data/raw/2018_district_qingshan.txt --format csv -o paragraphs.csv
   policytext structure report.txt --level sentence --format jsonl
   policytext tokens report.txt --content-only --format csv -o tokens.csv
+  policytext keywords data/raw/2018_district_qingshan.txt --top 10 --by chapter --method tfidf
   policytext indicators data/raw/2018_district_qingshan.txt --format csv -o indicators.csv
   policytext targets ../shared/corpus/201[2-6]_district_hailar.txt --format csv
   policytext analyze ../shared/corpus --out data/processed
@@ -147,6 +148,40 @@ def cmd_indicators(args) -> int:
     return EXIT_OK
 
 
+def cmd_keywords(args) -> int:
+    from . import keywords
+    from .segmentation import get_tokenizer, tokenize
+
+    def table(r):
+        tokens = tokenize(r, tokenizer=get_tokenizer())
+        by = None if args.by == "report" else args.by
+        if args.method == "tfidf":
+            scores = keywords.tfidf(tokens, by=by or "section")
+        elif args.method == "textrank":
+            scores = keywords.textrank(tokens, by=by)
+        else:
+            scores = keywords.term_frequencies(tokens, by=by).assign(score=lambda d: d["count"])
+        out = keywords.top_terms(scores, args.top, score="score")
+        out.insert(0, "doc_id", r.doc_id)
+        out["method"] = args.method
+        out["scope_title"] = out["scope"].map(_scope_titles(r))
+        return out[["doc_id", "scope", "scope_title", "rank", "term", "count", "score", "method"]]
+
+    _emit(args, _per_report(args, table))
+    return EXIT_OK
+
+
+def _scope_titles(report) -> dict:
+    p = report.structure.paragraphs
+    titles = {"report": report.metadata.title or report.doc_id}
+    for row in p.dropna(subset=["chapter"]).drop_duplicates(["chapter", "section"]).itertuples():
+        chapter = str(row.chapter)
+        titles.setdefault(chapter, row.chapter_title if isinstance(row.chapter_title, str) else None)
+        section = f"{chapter}.{row.section if pd.notna(row.section) else 0}"
+        titles.setdefault(section, row.section_title if isinstance(row.section_title, str) else titles[chapter])
+    return titles
+
+
 def cmd_targets(args) -> int:
     from .targets import compare_targets
 
@@ -235,6 +270,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("indicators", cmd_indicators, "one row per quantity stated (amounts, counts, growth, shares, ranks, "
                                           "targets) with value, unit, subject, status, year and raw offsets")
     p.add_argument("--headline-only", action="store_true", help="only the main results and targets")
+    output_options(p)
+    p = add("keywords", cmd_keywords, "the top terms of a report, or of each chapter or section, by count, "
+                                      "TF-IDF or TextRank")
+    p.add_argument("--top", type=int, default=20, metavar="N", help="terms per scope (default: 20)")
+    p.add_argument("--by", choices=("report", "chapter", "section"), default="report", help="scope (default: report)")
+    p.add_argument("--method", choices=("count", "tfidf", "textrank"), default="count", help="score (default: count)")
     output_options(p)
     p = add("targets", cmd_targets, "each new-year headline target beside last year's result; with reports of "
                                     "consecutive years of one place, beside the result achieved, met or not")

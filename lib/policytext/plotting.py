@@ -11,6 +11,7 @@ This module is the top layer: the analyses never import it.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,7 +20,8 @@ import pandas as pd
 from . import paths
 
 __all__ = ["font_path", "use_style", "plot_audit", "plot_sizes", "plot_sentence_lengths", "plot_targets",
-           "highlight_quantities", "ROLE_COLORS", "KIND_COLORS"]
+           "highlight_quantities", "plot_wordcloud", "plot_term_bars", "plot_keyness", "plot_small_multiples",
+           "ROLE_COLORS", "KIND_COLORS"]
 
 STYLE = paths.PACKAGE_DIR / "policy.mplstyle"
 ROLE_COLORS = {"review": "#1f77b4", "tasks": "#d62728", "other": "#7f7f7f"}
@@ -170,3 +172,62 @@ def highlight_quantities(indicators: pd.DataFrame, sentences: pd.DataFrame, *, n
         blocks.append(f"<p>{''.join(out)}</p>")
     legend = " ".join(f'<mark style="background:{c}">{k}</mark>' for k, c in KIND_COLORS.items())
     return HTML(f"<p>{legend}</p>" + "".join(blocks))
+
+
+def plot_wordcloud(freqs: pd.DataFrame, *, n: int = 100, ax=None, seed: int = 2018):
+    """A word cloud of the ``n`` most frequent terms (``term``, ``count`` columns), horizontal words only.
+
+    Uses ``generate_from_frequencies`` with the collection's CJK font and a
+    fixed random state, so the same table always draws the same cloud.
+    """
+    from wordcloud import WordCloud
+
+    top = freqs.nlargest(n, "count")
+    cloud = WordCloud(font_path=str(font_path()), width=900, height=450, background_color="white",
+                      prefer_horizontal=1.0, random_state=seed, max_words=n, colormap="tab10")
+    cloud.generate_from_frequencies(dict(zip(top["term"], top["count"])))
+    fig, ax = _axes(ax, figsize=(9, 4.5))
+    ax.imshow(cloud, interpolation="bilinear")
+    ax.axis("off")
+    return fig
+
+
+def plot_term_bars(freqs: pd.DataFrame, *, n: int = 20, score: str = "count", ax=None, title: str | None = None):
+    """Ranked horizontal bars of the ``n`` best terms (people read bars better than clouds)."""
+    top = freqs.nlargest(n, score).iloc[::-1]
+    fig, ax = _axes(ax, figsize=(6, 0.28 * len(top) + 1.2))
+    ax.barh(top["term"], top[score], color="#1f77b4")
+    ax.set_xlabel(score)
+    ax.set_title(title or f"Top {len(top)} terms by {score}")
+    return fig
+
+
+def plot_keyness(table: pd.DataFrame, *, n: int = 15, labels=("part A", "part B"), ax=None):
+    """Diverging bars of the most distinctive terms of each part (z-scores of the weighted log-odds)."""
+    top = pd.concat([table.head(n), table.tail(n)]).drop_duplicates("term").sort_values("z")
+    fig, ax = _axes(ax, figsize=(7, 0.26 * len(top) + 1.4))
+    colors = [ROLE_COLORS["review"] if z > 0 else ROLE_COLORS["tasks"] for z in top["z"]]
+    ax.barh(top["term"], top["z"], color=colors)
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_xlabel(f"z-score (→ {labels[0]}, ← {labels[1]})")
+    ax.set_title(f"Distinctive terms: {labels[0]} vs {labels[1]}")
+    return fig
+
+
+def plot_small_multiples(scores: pd.DataFrame, *, n: int = 5, score: str = "score", titles: dict | None = None,
+                         columns: int = 3):
+    """One small bar chart per scope with its ``n`` best terms (e.g. TF-IDF per section)."""
+    import matplotlib.pyplot as plt
+
+    scopes = sorted(scores["scope"].unique(), key=lambda s: [float(x) for x in str(s).split(".")])
+    rows = math.ceil(len(scopes) / columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 1.9 * rows), squeeze=False)
+    for ax, scope in zip(axes.flat, scopes):
+        top = scores[scores["scope"] == scope].nlargest(n, score).iloc[::-1]
+        ax.barh(top["term"], top[score], color="#1f77b4")
+        ax.set_title(((titles or {}).get(scope) or str(scope))[:14], fontsize=9)
+        ax.tick_params(labelsize=8)
+        ax.set_xticks([])
+    for ax in list(axes.flat)[len(scopes):]:
+        ax.axis("off")
+    return fig

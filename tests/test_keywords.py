@@ -1,0 +1,113 @@
+"""Keywords: whole-term counts, TF-IDF, TextRank, keyness signs, concordance, collocations, the CLI."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from policytext import keywords as kw, paths, report_from_text  # noqa: E402
+from policytext.cli import main  # noqa: E402
+from policytext.plotting import (plot_keyness, plot_small_multiples, plot_term_bars, plot_wordcloud,  # noqa: E402
+                                 use_style)
+from policytext.segmentation import tokenize  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tokens(bundled, tokenizer):
+    return tokenize(bundled, tokenizer=tokenizer)
+
+
+@pytest.mark.parametrize("term, expected", [("招商引资", 9), ("长江大保护", 7), ("七军会", 6), ("一般公共预算收入", 3),
+                                            ("社零总额", 2), ("红色物业", 2)])
+def test_whole_term_counts_agree_with_the_text(bundled, tokens, term, expected):
+    assert bundled.text.count(term) == expected  # counted independently, on the cleaned text
+    assert (tokens["token"] == term).sum() == expected  # counted as one term, never as its pieces
+
+
+def test_frequencies_filter_and_share(tokens):
+    freqs = kw.term_frequencies(tokens)
+    assert not freqs["term"].isin(["的", "进一步", "，", "2017年"]).any()
+    assert freqs["share"].sum() == pytest.approx(1.0)
+    by_chapter = kw.term_frequencies(tokens, by="chapter")
+    assert set(by_chapter["scope"]) == {"1", "2"}
+    assert by_chapter["count"].sum() == freqs["count"].sum()
+
+
+def test_pos_filter_is_choosable(tokens):
+    nouns = kw.term_frequencies(tokens, pos=("n",))
+    assert "推进" not in set(nouns["term"]) and "推进" in set(kw.term_frequencies(tokens)["term"])
+
+
+def _two_part_report():
+    fruit = "全年苹果产量增长，苹果出口扩大，苹果品牌建设加强，苹果种植面积增加。"
+    plan = "今年要发展柑橘种植，扩大柑橘出口，加强柑橘品牌建设，提高柑橘产量。"
+    return report_from_text("政府工作报告\n各位代表：\n一、过去一年工作回顾\n" + fruit * 4 +
+                            "\n二、今年主要任务\n" + plan * 4)
+
+
+def test_keyness_signs_on_a_constructed_example(tokenizer):
+    report = _two_part_report()
+    t = tokenize(report, tokenizer=tokenizer)
+    table = kw.keyness(t[t["chapter"] == 1], t[t["chapter"] == 2], pos=None).set_index("term")
+    assert table.loc["苹果", "z"] > 2 and table.loc["柑橘", "z"] < -2
+    assert abs(table.loc["品牌", "z"]) < 1  # used equally by both parts
+
+
+def test_tfidf_prefers_concentrated_terms(tokenizer):
+    t = tokenize(_two_part_report(), tokenizer=tokenizer)
+    scores = kw.tfidf(t, by="chapter", pos=None).set_index(["scope", "term"])["score"]
+    assert scores[("1", "苹果")] > scores[("1", "品牌")]
+
+
+def test_textrank_is_deterministic_and_ranks_central_terms(tokens):
+    a, b = kw.textrank(tokens), kw.textrank(tokens)
+    assert a.equals(b)
+    assert {"建设", "企业", "发展", "项目"} <= set(a.head(10)["term"])
+
+
+def test_concordance_points_at_the_raw_text(bundled, tokens):
+    hits = kw.concordance(bundled, tokens, "长江大保护")
+    assert len(hits) == 7
+    assert all(bundled.raw_text[s:e] == "长江大保护" for s, e in zip(hits["start"], hits["end"]))
+
+
+def test_collocations(tokens):
+    by_llr = kw.collocations(tokens, min_count=3, measure="llr")
+    assert (by_llr["count"] >= 3).all() and by_llr["llr"].is_monotonic_decreasing
+    assert ("市委", "市政府") in set(zip(by_llr["first"], by_llr["second"]))
+
+
+def test_output_is_identical_across_runs(bundled, tokenizer):
+    first = kw.tfidf(tokenize(bundled, tokenizer=tokenizer), by="section")
+    second = kw.tfidf(tokenize(bundled, tokenizer=tokenizer), by="section")
+    assert first.equals(second)
+
+
+def test_figures_draw_without_missing_glyphs(tokens):
+    freqs = kw.term_frequencies(tokens)
+    with matplotlib.rc_context():
+        use_style()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            for fig in (plot_wordcloud(freqs, n=60), plot_term_bars(freqs),
+                        plot_keyness(kw.keyness(tokens[tokens["chapter"] == 1], tokens[tokens["chapter"] == 2])),
+                        plot_small_multiples(kw.tfidf(tokens, by="chapter"), n=3)):
+                fig.canvas.draw()
+                plt.close(fig)
+
+
+def test_keywords_cli(capsysbinary):
+    code = main(["keywords", str(paths.BUNDLED_REPORT), "--top", "5", "--by", "section", "--method", "tfidf"])
+    out, _ = capsysbinary.readouterr()
+    assert code == 0
+    df = pd.read_csv(io.BytesIO(out), encoding="utf-8-sig", dtype={"scope": str})
+    assert {"term", "count", "scope", "score"} <= set(df.columns)
+    assert df.groupby("scope").size().max() == 5 and {"1.1", "1.10", "2.5"} <= set(df["scope"])
+    assert df.loc[df["scope"] == "2.5", "scope_title"].iloc[0].startswith("贯彻绿色发展理念")
