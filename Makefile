@@ -26,8 +26,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: setup
-	$(BIN)/policytext analyze $(REPORT) --out $(OUT)
-	$(BIN)/python -m policytext.book --report $(REPORT)
+	$(BIN)/python -m policytext.book --report $(REPORT) --tables $(OUT)
 	@echo "Tables: $(OUT)/ (CSV with BOM for Excel, Parquet for pandas, R and Stata)."
 	@echo "Executed notebooks: build/notebooks/   Site: build/html/index.html"
 

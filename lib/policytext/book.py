@@ -19,6 +19,7 @@ that raises fails the run, naming the notebook and the error.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -57,15 +58,37 @@ def execute_notebook(source: Path, target: Path, *, report: Path, kernel: str = 
     return time.perf_counter() - started
 
 
-def execute_all(report: Path, out_dir: Path, *, jobs: int = 2) -> dict[str, float]:
-    """Execute every notebook (``jobs`` at a time; each reads only the raw report); return timings."""
+def _analyze(report: Path, tables: Path) -> float:
+    from .cli import main as cli_main
+
+    started = time.perf_counter()
+    if cli_main(["analyze", str(report), "--out", str(tables)]) != 0:
+        raise PolicyTextError(f"{report}: policytext analyze failed (see {tables}/failures.csv)")
+    return time.perf_counter() - started
+
+
+def execute_all(report: Path, out_dir: Path, *, jobs: int = 2, tables: Path | None = None) -> dict[str, float]:
+    """Execute every notebook (``jobs`` at a time; each reads only the raw report); return timings.
+
+    With ``tables``, ``policytext analyze`` writes the library's tables there
+    in the same pool, beside the notebooks.
+    """
     sources = notebooks()
     if not sources:
         raise PolicyTextError(f"{paths.NOTEBOOKS}: no notebooks (NN-slug.ipynb) found")
     out_dir.mkdir(parents=True, exist_ok=True)
+    # longest first (times of the previous run), so that two workers finish together
+    timing_file = out_dir / "timings.json"
+    previous = json.loads(timing_file.read_text()) if timing_file.is_file() else {}
+    tasks = [(s.name, execute_notebook, (s, out_dir / s.name), {"report": report}) for s in sources]
+    if tables is not None:
+        tasks.append(("policytext analyze", _analyze, (report, tables), {}))
+    tasks.sort(key=lambda t: -previous.get(t[0], 0.0))
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {s.name: pool.submit(execute_notebook, s, out_dir / s.name, report=report) for s in sources}
-        return {name: future.result() for name, future in futures.items()}
+        futures = {name: pool.submit(func, *a, **kw) for name, func, a, kw in tasks}
+        timings = {name: futures[name].result() for name in sorted(futures)}
+    timing_file.write_text(json.dumps(timings, indent=1), encoding="utf-8")
+    return timings
 
 
 def _toc(executed: list[Path]) -> str:
@@ -107,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
                         help="notebooks executed at once (default: 2)")
     parser.add_argument("--no-site", action="store_true", help="execute the notebooks only")
+    parser.add_argument("--tables", default=None, help="also write every table of the library here "
+                                                      "(policytext analyze), in the same pool")
     args = parser.parse_args(argv)
     report = Path(args.report).resolve()
     build = Path(args.build)
@@ -114,9 +139,10 @@ def main(argv: list[str] | None = None) -> int:
         if not report.is_file():
             raise PolicyTextError(f"{args.report}: no such file")
         started = time.perf_counter()
-        timings = execute_all(report, build / "notebooks", jobs=args.jobs)
+        timings = execute_all(report, build / "notebooks", jobs=args.jobs,
+                              tables=Path(args.tables) if args.tables else None)
         for name, seconds in timings.items():
-            print(f"executed {name} in {seconds:.1f} s", file=sys.stderr)
+            print(f"ran {name} in {seconds:.1f} s", file=sys.stderr)
         if not args.no_site:
             index = build_site(build / "notebooks", book_dir=build / "book", html_dir=build / "html")
             print(f"site built in {time.perf_counter() - started:.1f} s: open {index.resolve()} "
