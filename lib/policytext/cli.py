@@ -35,6 +35,7 @@ examples:
   policytext structure report.txt --level sentence --format jsonl
   policytext tokens report.txt --content-only --format csv -o tokens.csv
   policytext keywords data/raw/2018_district_qingshan.txt --top 10 --by chapter --method tfidf
+  policytext themes data/raw/2018_district_qingshan.txt --by chapter --dictionary environment_attention
   policytext indicators data/raw/2018_district_qingshan.txt --format csv -o indicators.csv
   policytext targets ../shared/corpus/201[2-6]_district_hailar.txt --format csv
   policytext analyze ../shared/corpus --out data/processed
@@ -182,6 +183,24 @@ def _scope_titles(report) -> dict:
     return titles
 
 
+def cmd_themes(args) -> int:
+    from . import themes
+    from .segmentation import get_tokenizer, tokenize
+
+    dictionary = themes.load_dictionary(args.dictionary)
+
+    def table(r):
+        by = None if args.by == "report" else args.by
+        out = themes.score_themes(tokenize(r, tokenizer=get_tokenizer()), dictionary=dictionary, by=by)
+        out.insert(0, "doc_id", r.doc_id)
+        out.insert(2, "scope_title", out["scope"].map(_scope_titles(r)))
+        out["dictionary"] = dictionary.name
+        return out
+
+    _emit(args, _per_report(args, table))
+    return EXIT_OK
+
+
 def cmd_targets(args) -> int:
     from .targets import compare_targets
 
@@ -276,6 +295,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=20, metavar="N", help="terms per scope (default: 20)")
     p.add_argument("--by", choices=("report", "chapter", "section"), default="report", help="scope (default: report)")
     p.add_argument("--method", choices=("count", "tfidf", "textrank"), default="count", help="score (default: count)")
+    output_options(p)
+    p = add("themes", cmd_themes, "attention to each policy theme per scope: share of words and of sentences, "
+                                  "with the matched terms")
+    p.add_argument("--dictionary", default="policy_domains", metavar="FILE",
+                   help="a shipped dictionary (policy_domains, new_development_concepts, environment_attention) "
+                        "or a YAML file in cntext's schema (default: policy_domains)")
+    p.add_argument("--by", choices=("report", "chapter", "section"), default="section", help="scope (default: section)")
     output_options(p)
     p = add("targets", cmd_targets, "each new-year headline target beside last year's result; with reports of "
                                     "consecutive years of one place, beside the result achieved, met or not")

@@ -16,7 +16,9 @@ import pandas as pd
 from . import paths
 
 __all__ = ["IndicatorScore", "score_indicators", "load_indicator_annotations", "indicator_annotations_for",
-           "subject_matches"]
+           "subject_matches", "load_theme_annotations", "score_theme_labels"]
+
+GOLD_THEMES = paths.ANNOTATIONS / "themes_2018_district_qingshan.csv"
 
 GOLD_INDICATORS = paths.ANNOTATIONS / "indicators_2018_district_qingshan.csv"
 
@@ -134,3 +136,42 @@ def score_indicators(pred: pd.DataFrame, gold: pd.DataFrame) -> tuple[IndicatorS
         headline_gold=gold_headlines, headline_found=found, headline_predicted=int(pred["headline"].sum()),
     )
     return score, table
+
+
+def load_theme_annotations(path=GOLD_THEMES) -> pd.DataFrame:
+    """Hand labels of sentences by policy domain (``set, sentence, themes, text``; see themes_guide.md)."""
+    return pd.read_csv(path, encoding="utf-8", keep_default_na=False)
+
+
+def _labels(text: str) -> set[str]:
+    return {t for t in str(text).split("|") if t}
+
+
+def score_theme_labels(tags: pd.DataFrame, gold: pd.DataFrame, categories) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Agreement of dictionary labels (:func:`~policytext.themes.tag_sentences`) with hand labels.
+
+    Returns a summary per annotation set (``exact`` = same set of labels,
+    micro precision / recall / F1 over labels) and per theme precision and
+    recall on all labelled sentences.
+    """
+    predicted = tags.set_index("sentence")["themes"]
+    pairs = [(_labels(predicted.get(s, "")), _labels(g), name)
+             for s, g, name in zip(gold["sentence"], gold["themes"], gold.get("set", "all"))]
+    rows = []
+    for name in sorted({n for _, _, n in pairs}) + ["all"]:
+        sub = [(p, q) for p, q, n in pairs if name in (n, "all")]
+        tp = sum(len(p & q) for p, q in sub)
+        fp = sum(len(p - q) for p, q in sub)
+        fn = sum(len(q - p) for p, q in sub)
+        precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+        rows.append({"set": name, "sentences": len(sub), "exact": sum(p == q for p, q in sub) / max(len(sub), 1),
+                     "precision": precision, "recall": recall,
+                     "f1": 2 * precision * recall / max(precision + recall, 1e-9)})
+    per_theme = []
+    for theme in categories:
+        tp = sum(theme in p and theme in q for p, q, _ in pairs)
+        fp = sum(theme in p and theme not in q for p, q, _ in pairs)
+        fn = sum(theme in q and theme not in p for p, q, _ in pairs)
+        per_theme.append({"theme": theme, "gold": tp + fn, "predicted": tp + fp,
+                          "precision": tp / max(tp + fp, 1), "recall": tp / max(tp + fn, 1)})
+    return pd.DataFrame(rows).round(3), pd.DataFrame(per_theme).round(3)

@@ -20,7 +20,7 @@ import pandas as pd
 from . import paths
 
 __all__ = ["font_path", "use_style", "plot_audit", "plot_sizes", "plot_sentence_lengths", "plot_targets",
-           "highlight_quantities", "plot_wordcloud", "plot_term_bars", "plot_keyness", "plot_small_multiples",
+           "highlight_quantities", "plot_heatmap", "plot_network", "plot_theme_shift", "plot_wordcloud", "plot_term_bars", "plot_keyness", "plot_small_multiples",
            "ROLE_COLORS", "KIND_COLORS"]
 
 STYLE = paths.PACKAGE_DIR / "policy.mplstyle"
@@ -230,4 +230,55 @@ def plot_small_multiples(scores: pd.DataFrame, *, n: int = 5, score: str = "scor
         ax.set_xticks([])
     for ax in list(axes.flat)[len(scopes):]:
         ax.axis("off")
+    return fig
+
+
+def plot_heatmap(matrix: pd.DataFrame, *, title: str = "", fmt: str = "{:.0%}", ax=None, cmap: str = "Blues"):
+    """A heatmap of a table (rows × columns) with its values written in the cells."""
+    fig, ax = _axes(ax, figsize=(0.9 * matrix.shape[1] + 2.5, 0.32 * matrix.shape[0] + 1.6))
+    image = ax.imshow(matrix.to_numpy(dtype=float), aspect="auto", cmap=cmap)
+    ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=35, ha="right", fontsize=8)
+    ax.set_yticks(range(matrix.shape[0]), [str(i) for i in matrix.index], fontsize=8)
+    ax.grid(False)
+    top = float(matrix.to_numpy(dtype=float).max()) if matrix.size else 1.0
+    for (i, j), value in pd.DataFrame(matrix.to_numpy(dtype=float)).stack().items():
+        ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=7,
+                color="white" if value > 0.6 * top else "#333333")
+    ax.set_title(title)
+    fig.colorbar(image, ax=ax, shrink=0.6)
+    return fig
+
+
+def plot_theme_shift(shares: pd.DataFrame, *, a: str, b: str, labels=("review", "plan"), ax=None):
+    """How each theme's share of words moves from scope ``a`` to scope ``b`` (percentage points)."""
+    table = shares.pivot(index="theme", columns="scope", values="share")
+    delta = ((table[b] - table[a]) * 100).sort_values()
+    fig, ax = _axes(ax, figsize=(7, 0.4 * len(delta) + 1.2))
+    ax.barh(delta.index, delta.values, color=[ROLE_COLORS["tasks"] if d > 0 else ROLE_COLORS["review"] for d in delta])
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_xlabel(f"change in share of words, percentage points ({labels[0]} → {labels[1]})")
+    ax.set_title(f"Attention gained and lost from {labels[0]} to {labels[1]}")
+    return fig
+
+
+def plot_network(graph, *, seed: int = 2018, ax=None, title: str = "Terms that occur in the same sentences"):
+    """Draw a co-occurrence graph: node size by degree, colour by community, the CJK font for labels."""
+    import networkx as nx
+
+    name = _register_font()
+    fig, ax = _axes(ax, figsize=(9, 7))
+    if graph.number_of_nodes() == 0:
+        ax.set_title("no co-occurrences above the threshold")
+        ax.axis("off")
+        return fig
+    layout = nx.spring_layout(graph, seed=seed, weight="weight", k=0.9)
+    palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+    colors = [palette[graph.nodes[n].get("community", 0) % len(palette)] for n in graph.nodes]
+    sizes = [300 + 120 * graph.degree(n) for n in graph.nodes]
+    widths = [0.5 + 6 * graph.edges[e]["weight"] for e in graph.edges]
+    nx.draw_networkx_edges(graph, layout, ax=ax, width=widths, alpha=0.35)
+    nx.draw_networkx_nodes(graph, layout, ax=ax, node_color=colors, node_size=sizes, alpha=0.85)
+    nx.draw_networkx_labels(graph, layout, ax=ax, font_family=name, font_size=9)
+    ax.set_title(title)
+    ax.axis("off")
     return fig

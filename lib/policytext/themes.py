@@ -1,0 +1,197 @@
+"""Policy themes: attention to each theme as the share of a scope's words that belong to it.
+
+Economists measure a government's attention to a policy area as the share of
+its work report's words that belong to a dictionary of that area (陈诗一 &
+陈登科 2018 count environment words in city reports).  :func:`score_themes`
+does this per report, chapter, section or paragraph, both as a share of
+tokens and as a share of sentences, and keeps the matched terms so every
+share can be traced to the words behind it.  :func:`tag_sentences` gives
+each sentence its themes (multi-label) for validation against hand labels.
+
+Dictionaries are plain YAML files in cntext's schema (``Name, Desc, Refer,
+Category, Dictionary``), shipped in ``resources/themes/``; any cntext
+dictionary, or one of your own, loads with :func:`load_dictionary`.
+
+Matching: a token counts for a theme when it contains one of the theme's
+words (``生态环境`` through ``生态``), so a dictionary can list stems; the
+denominator is the scope's content tokens (no punctuation, no stopwords,
+nothing next to a masked character).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .errors import PolicyTextError
+from .keywords import content_tokens, scope_of
+
+__all__ = ["ThemeDictionary", "load_dictionary", "available_dictionaries", "match_tokens", "score_themes",
+           "tag_sentences", "THEME_COLUMNS"]
+
+THEMES_DIR = paths.RESOURCES / "themes"
+THEME_COLUMNS = ["scope", "theme", "tokens", "content_tokens", "share", "sentences", "n_sentences",
+                 "sentence_share", "terms"]
+
+
+@dataclass(frozen=True)
+class ThemeDictionary:
+    """A theme dictionary: its name, description, source, categories and words."""
+
+    name: str
+    desc: str
+    refer: str
+    categories: tuple[str, ...]
+    terms: dict[str, tuple[str, ...]]
+    path: str
+
+    def as_frame(self) -> pd.DataFrame:
+        """One row per (theme, term)."""
+        return pd.DataFrame([(c, t) for c in self.categories for t in self.terms[c]], columns=["theme", "term"])
+
+
+def available_dictionaries() -> list[str]:
+    """Names of the dictionaries shipped with the library."""
+    return sorted(p.stem for p in THEMES_DIR.glob("*.yaml"))
+
+
+def load_dictionary(source: str | Path = "policy_domains") -> ThemeDictionary:
+    """Load a dictionary by name (``policy_domains``, ``new_development_concepts``,
+    ``environment_attention``) or from a YAML file in cntext's schema."""
+    path = Path(source)
+    if not path.suffix and not path.exists():
+        path = THEMES_DIR / f"{source}.yaml"
+    return _load(str(path))
+
+
+@lru_cache(maxsize=16)
+def _load(path: str) -> ThemeDictionary:
+    import yaml
+
+    if not Path(path).is_file():
+        raise PolicyTextError(f"{path}: no such dictionary (shipped: {', '.join(available_dictionaries())})")
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise PolicyTextError(f"{path}: not a readable YAML dictionary ({type(exc).__name__})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("Dictionary"), dict):
+        raise PolicyTextError(f"{path}: a dictionary needs a 'Dictionary' mapping of category to words "
+                              "(cntext schema: Name, Desc, Refer, Category, Dictionary)")
+    words = {str(k): tuple(str(w).strip() for w in (v or []) if str(w).strip()) for k, v in data["Dictionary"].items()}
+    categories = tuple(str(c) for c in (data.get("Category") or words.keys()))
+    missing = [c for c in categories if c not in words]
+    if missing:
+        raise PolicyTextError(f"{path}: categories without words: {', '.join(missing)}")
+    return ThemeDictionary(name=str(data.get("Name") or Path(path).stem), desc=str(data.get("Desc") or ""),
+                           refer=str(data.get("Refer") or ""), categories=categories,
+                           terms={c: words[c] for c in categories}, path=path)
+
+
+def _term_index(dictionary: ThemeDictionary):
+    """(theme, term) pairs, longest terms first, for substring matching."""
+    return sorted(((c, t) for c in dictionary.categories for t in dictionary.terms[c]), key=lambda p: -len(p[1]))
+
+
+def match_tokens(tokens: pd.DataFrame, dictionary: ThemeDictionary, **filters) -> pd.DataFrame:
+    """One row per (content token, theme) that matches: the token table's columns plus ``theme, term``.
+
+    A token matches a theme through the longest of the theme's words it contains.
+    """
+    filters.setdefault("pos", None)
+    content = content_tokens(tokens, **filters)
+    index = _term_index(dictionary)
+    cache: dict[str, list[tuple[str, str]]] = {}
+    rows, themes, terms = [], [], []
+    for i, token in zip(content.index, content["token"]):
+        found = cache.get(token)
+        if found is None:
+            found, seen = [], set()
+            for theme, term in index:
+                if theme not in seen and term in token:
+                    found.append((theme, term))
+                    seen.add(theme)
+            cache[token] = found
+        for theme, term in found:
+            rows.append(i)
+            themes.append(theme)
+            terms.append(term)
+    matched = content.loc[rows].copy()
+    matched["theme"] = themes
+    matched["term"] = terms
+    return matched.reset_index(drop=True)
+
+
+def score_themes(tokens: pd.DataFrame, *, dictionary: ThemeDictionary | str | Path = "policy_domains",
+                 by: str | None = "section", **filters) -> pd.DataFrame:
+    """Attention to each theme per scope: share of content tokens and share of sentences.
+
+    Columns: ``scope`` (``report``, chapter ``2``, section ``2.5``), ``theme``,
+    ``tokens`` (matching tokens), ``content_tokens`` (the scope's denominator),
+    ``share``, ``sentences`` (with at least one match), ``n_sentences``,
+    ``sentence_share``, and ``terms``, the matched words with their counts
+    (``生态×9 环保×3``), for provenance.
+    """
+    if not isinstance(dictionary, ThemeDictionary):
+        dictionary = load_dictionary(dictionary)
+    filters.setdefault("pos", None)
+    content = content_tokens(tokens, **filters)
+    content = content.assign(scope=scope_of(content, by))
+    totals = content.groupby("scope").size()
+    sentence_totals = content.groupby("scope")["sentence"].nunique()
+    matched = match_tokens(tokens, dictionary, **filters)
+    matched = matched.assign(scope=scope_of(matched, by))
+    rows = []
+    for scope in sorted(totals.index, key=_scope_key):
+        part = matched[matched["scope"] == scope]
+        for theme in dictionary.categories:
+            hits = part[part["theme"] == theme]
+            counts = hits["term"].value_counts()
+            rows.append({
+                "scope": scope, "theme": theme, "tokens": len(hits), "content_tokens": int(totals[scope]),
+                "share": len(hits) / totals[scope], "sentences": hits["sentence"].nunique(),
+                "n_sentences": int(sentence_totals[scope]),
+                "sentence_share": hits["sentence"].nunique() / sentence_totals[scope],
+                "terms": " ".join(f"{t}×{n}" for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+            })
+    return pd.DataFrame(rows, columns=THEME_COLUMNS)
+
+
+def _scope_key(scope: str):
+    try:
+        return (0, [float(x) for x in str(scope).lstrip("p").split(".")])
+    except ValueError:
+        return (1, [str(scope)])
+
+
+def tag_sentences(tokens: pd.DataFrame, *, dictionary: ThemeDictionary | str | Path = "policy_domains",
+                  min_hits: int = 1, dominance: float = 0.5, **filters) -> pd.DataFrame:
+    """Each sentence's themes (multi-label), with the hits behind them.
+
+    A sentence gets every theme with at least ``min_hits`` matching tokens and
+    at least ``dominance`` × the hits of its strongest theme (0 keeps every
+    theme that occurs; 1 keeps only the strongest).  Columns: ``sentence,
+    themes`` (``|``-joined, sorted by hits), ``hits`` (``theme:n``), ``terms``.
+    """
+    if not isinstance(dictionary, ThemeDictionary):
+        dictionary = load_dictionary(dictionary)
+    matched = match_tokens(tokens, dictionary, **filters)
+    sentences = content_tokens(tokens, pos=None)["sentence"].drop_duplicates().sort_values()
+    rows = []
+    by_sentence = dict(tuple(matched.groupby("sentence")))
+    for sentence in sentences:
+        hits = by_sentence.get(sentence)
+        if hits is None:
+            rows.append({"sentence": sentence, "themes": "", "hits": "", "terms": ""})
+            continue
+        counts = hits["theme"].value_counts()
+        top = counts.max()
+        order = sorted(counts.items(), key=lambda kv: (-kv[1], dictionary.categories.index(kv[0])))
+        chosen = [t for t, n in order if n >= min_hits and n >= dominance * top]
+        rows.append({"sentence": sentence, "themes": "|".join(chosen),
+                     "hits": " ".join(f"{t}:{n}" for t, n in order),
+                     "terms": " ".join(sorted(set(hits["term"])))})
+    return pd.DataFrame(rows, columns=["sentence", "themes", "hits", "terms"])
