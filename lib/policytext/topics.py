@@ -111,10 +111,13 @@ def topic_stability(tokens: pd.DataFrame, k: int, *, seeds=range(5), n: int = 10
     return pd.DataFrame(rows)
 
 
-def choose_k(tokens: pd.DataFrame, *, ks=range(3, 11), seeds=range(5), n: int = 10) -> pd.DataFrame:
-    """Stability of each candidate k (mean agreement across seed pairs); the best is marked ``chosen``."""
+def choose_k(tokens: pd.DataFrame, *, ks=range(3, 11), seeds=range(5), n: int = 10, detail: bool = False):
+    """Stability of each candidate k (mean agreement across seed pairs); the best is marked ``chosen``.
+
+    With ``detail=True`` also returns the agreement of every pair of runs (the stability check).
+    """
     table = pd.concat([topic_stability(tokens, k, seeds=seeds, n=n) for k in ks], ignore_index=True)
     summary = table.groupby("k").agg(stability=("agreement", "mean"), worst=("worst_topic", "min")).reset_index()
     best = summary.sort_values(["stability", "k"], ascending=[False, True], kind="stable").iloc[0]["k"]
     summary["chosen"] = summary["k"] == best
-    return summary
+    return (summary, table) if detail else summary
