@@ -118,3 +118,41 @@ def test_extra_user_dictionary(tmp_path):
     extra.write_text("# my terms\n青山之心 nz\n", encoding="utf-8")
     tk = PolicyTokenizer(extra=[extra])
     assert "青山之心" in [t.text for t in segment("推进青山之心建设", tokenizer=tk)]
+
+
+# ------------------------------------------------------------------ backends
+
+
+def test_backends_keep_dictionary_terms_and_tags(bundled):
+    jieba_tk, rust_tk = PolicyTokenizer(backend="jieba"), PolicyTokenizer(backend="rjieba")
+    text = bundled.text
+    a = [(t.text, t.pos) for t in segment(text, tokenizer=jieba_tk) if t.text in jieba_tk.terms]
+    b = [(t.text, t.pos) for t in segment(text, tokenizer=rust_tk) if t.text in rust_tk.terms]
+    assert a == b  # every dictionary term, in order, with the dictionary's POS tag
+
+
+@pytest.mark.corpus
+def test_backends_agree_for_the_projects_purposes(corpus):
+    """rjieba (default, ~10× faster) against jieba (reference) on every corpus report.
+
+    Known differences, measured on 20,422 sentences: tokens identical in 85% of sentences, because
+    jieba-rs's HMM joins some unknown sequences that jieba's POS tagger splits (一是, 这是, 强省,
+    低碳 …: mostly function words and stopwords).  They do not matter here: the 50 most frequent
+    content terms of every report overlap by at least 96%, theme shares differ by well under one
+    percentage point, and indicator extraction gives the same spans and values.
+    """
+    from policytext import keywords as kw, themes
+    from policytext.indicators import extract_indicators
+
+    jieba_tk, rust_tk = PolicyTokenizer(backend="jieba"), PolicyTokenizer(backend="rjieba")
+    for doc_id, report in corpus.items():
+        ta, tb = tokenize(report, tokenizer=jieba_tk), tokenize(report, tokenizer=rust_tk)
+        top_a = set(kw.term_frequencies(ta).head(50)["term"])
+        top_b = set(kw.term_frequencies(tb).head(50)["term"])
+        assert len(top_a & top_b) >= 48, doc_id
+        sa = themes.score_themes(ta, by=None).set_index("theme")["share"]
+        sb = themes.score_themes(tb, by=None).set_index("theme")["share"]
+        assert (sa - sb).abs().max() < 0.005, doc_id
+        ia = extract_indicators(report, tokenizer=jieba_tk)
+        ib = extract_indicators(report, tokenizer=rust_tk)
+        assert ia[["start", "end", "value", "unit"]].equals(ib[["start", "end", "value", "unit"]]), doc_id

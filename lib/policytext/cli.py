@@ -126,7 +126,8 @@ def cmd_structure(args) -> int:
 def cmd_tokens(args) -> int:
     from .segmentation import PolicyTokenizer, get_tokenizer, tokenize
 
-    tokenizer = PolicyTokenizer(extra=args.userdict) if args.userdict else get_tokenizer()
+    tokenizer = (PolicyTokenizer(extra=args.userdict, backend=args.backend) if args.userdict
+                 else get_tokenizer(args.backend))
 
     def table(r):
         df = tokenize(r, tokenizer=tokenizer)
@@ -285,6 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--content-only", action="store_true", help="drop stopwords and punctuation")
     p.add_argument("--userdict", action="append", metavar="FILE",
                    help="an extra user dictionary (word [freq] [pos] per line); may be repeated")
+    p.add_argument("--backend", choices=("rjieba", "jieba"), default="rjieba",
+                   help="segmentation engine: rjieba (Rust, default) or jieba (the pure-Python reference)")
     output_options(p)
     p = add("indicators", cmd_indicators, "one row per quantity stated (amounts, counts, growth, shares, ranks, "
                                           "targets) with value, unit, subject, status, year and raw offsets")
