@@ -55,11 +55,14 @@ def test_tokens_to_file(tmp_path, capsysbinary):
 
 
 def test_analyze_writes_every_table(tmp_path, capsysbinary):
-    code, _, _ = _run(capsysbinary, "analyze", REPORT, "--out", str(tmp_path))
+    code, _, _ = _run(capsysbinary, "analyze", REPORT, "--out", str(tmp_path), "--no-progress")
     assert code == 0
-    for name in ("reports", "audit", "paragraphs", "sentences", "tokens"):
-        assert (tmp_path / f"{name}.csv").exists() and (tmp_path / f"{name}.parquet").exists()
+    for name in ("reports", "audit", "paragraphs", "sentences", "tokens", "keywords", "indicators", "targets",
+                 "themes"):
+        assert (tmp_path / f"{name}.csv").exists() and any((tmp_path / "parquet" / name).glob("*.parquet"))
     assert pd.read_csv(tmp_path / "failures.csv", encoding="utf-8-sig").empty
+    tokens = pd.read_parquet(tmp_path / "parquet" / "tokens")
+    assert {"doc_id", "year", "place", "level"} <= set(tokens.columns) and tokens["year"].eq(2018).all()
 
 
 @pytest.mark.parametrize("name, content, problem", [
@@ -83,10 +86,26 @@ def test_analyze_isolates_failures(tmp_path, capsysbinary):
     bad.write_bytes(b"")
     good = tmp_path / "in" / "good.txt"
     good.write_bytes(paths.BUNDLED_REPORT.read_bytes())
-    code, _, err = _run(capsysbinary, "analyze", str(tmp_path / "in"), "--out", str(tmp_path / "out"))
+    code, _, err = _run(capsysbinary, "analyze", str(tmp_path / "in"), "--out", str(tmp_path / "out"),
+                        "--no-progress", "--jobs", "2")
     assert code == 1 and "bad.txt" in err
     assert len(pd.read_csv(tmp_path / "out" / "reports.csv", encoding="utf-8-sig")) == 1
-    assert len(pd.read_csv(tmp_path / "out" / "failures.csv", encoding="utf-8-sig")) == 1
+    failures = pd.read_csv(tmp_path / "out" / "failures.csv", encoding="utf-8-sig")
+    assert len(failures) == 1 and "empty" in failures["reason"].iloc[0]
+
+
+def test_analyze_caches_by_content(tmp_path, capsysbinary):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_bytes(paths.BUNDLED_REPORT.read_bytes())
+    args = ["analyze", str(src), "--out", str(tmp_path / "out"), "--no-progress", "--jobs", "1"]
+    assert _run(capsysbinary, *args)[0] == 0
+    first = (tmp_path / "out" / "indicators.csv").read_bytes()
+    code, _, err = _run(capsysbinary, *args)
+    assert code == 0 and "1 from the cache" in err
+    assert (tmp_path / "out" / "indicators.csv").read_bytes() == first
+    code, _, err = _run(capsysbinary, *args, "--force")
+    assert "0 from the cache" in err
 
 
 def test_console_script_exit_status_and_help(tmp_path):

@@ -62,7 +62,7 @@ def _analyze(report: Path, tables: Path) -> float:
     from .cli import main as cli_main
 
     started = time.perf_counter()
-    if cli_main(["analyze", str(report), "--out", str(tables)]) != 0:
+    if cli_main(["analyze", str(report), "--out", str(tables), "--jobs", "1", "--no-progress"]) != 0:
         raise PolicyTextError(f"{report}: policytext analyze failed (see {tables}/failures.csv)")
     return time.perf_counter() - started
 

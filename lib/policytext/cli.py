@@ -13,18 +13,15 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 import pandas as pd
 
 from . import __version__
-from .errors import PolicyTextError, ReportError
+from .errors import PolicyTextError
 from .export import FORMATS, write_table
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_BUG, EXIT_USAGE = 0, 1, 3, 2
-
-#: File types a folder is searched for.
-FOLDER_SUFFIXES = (".txt", ".text", ".html", ".htm", ".shtml", ".xhtml")
 
 EXAMPLES = """\
 examples:
@@ -49,20 +46,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line and exit 2, like every other usage error
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
-
-
-def expand_paths(paths_: Iterable[str | Path]) -> list[Path]:
-    """Reports named on the command line; a folder stands for its report files (sorted, not recursive)."""
-    out: list[Path] = []
-    for p in map(Path, paths_):
-        if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in FOLDER_SUFFIXES)
-            if not found:
-                raise ReportError(p, f"folder has no report files ({', '.join(FOLDER_SUFFIXES)})")
-            out.extend(found)
-        else:
-            out.append(p)
-    return out
 
 
 def _read(path: Path):
@@ -210,40 +193,15 @@ def cmd_targets(args) -> int:
 
 
 def cmd_analyze(args) -> int:
-    from .indicators import extract_indicators
-    from .segmentation import get_tokenizer, tokenize
+    from .corpus import analyze
 
-    out = Path(args.out)
-    tables: dict[str, list[pd.DataFrame]] = {k: [] for k in ("reports", "audit", "paragraphs", "sentences", "tokens",
-                                                              "indicators")}
-    failures = []
-    started = time.perf_counter()
-    for path in args.reports:
-        try:
-            r = _read(path)
-            s = r.structure
-            audit = r.clean.audit.copy()
-            audit.insert(0, "doc_id", r.doc_id)
-            tables["reports"].append(pd.DataFrame([r.describe()]))
-            tables["audit"].append(audit)
-            tables["paragraphs"].append(s.paragraphs)
-            tables["sentences"].append(s.sentences)
-            tables["tokens"].append(tokenize(r, tokenizer=get_tokenizer()))
-            tables["indicators"].append(extract_indicators(r, tokenizer=get_tokenizer()))
-        except PolicyTextError as exc:
-            failures.append({"path": str(path), "reason": str(exc)})
-            print(f"policytext: error: {exc}", file=sys.stderr)
-    for name, frames in tables.items():
-        if not frames:
-            continue
-        df = pd.concat(frames, ignore_index=True)
-        write_table(df, out / f"{name}.csv", fmt="csv")
-        write_table(df, out / f"{name}.parquet", fmt="parquet")
-    write_table(pd.DataFrame(failures, columns=["path", "reason"]), out / "failures.csv", fmt="csv")
-    done = len(args.reports) - len(failures)
-    print(f"policytext: analysed {done} of {len(args.reports)} report(s) in {time.perf_counter() - started:.1f} s; "
-          f"tables in {out}/", file=sys.stderr)
-    return EXIT_BAD_INPUT if failures else EXIT_OK
+    result = analyze(args.reports, args.out, jobs=args.jobs, force=args.force, progress=not args.no_progress,
+                     backend=args.backend)
+    for failure in result.failures:
+        print(f"policytext: error: {failure['reason']}", file=sys.stderr)
+    print(f"policytext: analysed {result.done} of {result.reports} report(s) ({result.cached} from the cache) "
+          f"in {result.seconds:.1f} s; tables in {result.out}/ (CSV) and {result.out}/parquet/", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_BAD_INPUT
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -309,8 +267,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("targets", cmd_targets, "each new-year headline target beside last year's result; with reports of "
                                     "consecutive years of one place, beside the result achieved, met or not")
     output_options(p)
-    p = add("analyze", cmd_analyze, "write every table of every report to a folder (CSV and Parquet)")
+    p = add("analyze", cmd_analyze, "write every table of every report to a folder (CSV and Parquet), in "
+                                    "parallel, cached by content; failures listed in failures.csv")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the tables")
+    p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
+    p.add_argument("--force", action="store_true", help="recompute reports found in the cache")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--backend", choices=("rjieba", "jieba"), default="rjieba", help="segmentation engine")
     return parser
 
 
@@ -318,8 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        # only `analyze` takes folders; elsewhere a folder is a mistake worth naming
-        args.reports = expand_paths(args.reports) if args.command == "analyze" else [Path(p) for p in args.reports]
+        # only `analyze` takes folders (it expands them itself); elsewhere a folder is a mistake worth naming
+        args.reports = args.reports if args.command == "analyze" else [Path(p) for p in args.reports]
         return args.func(args)
     except PolicyTextError as exc:
         print(f"policytext: error: {exc}", file=sys.stderr)

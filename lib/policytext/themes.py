@@ -100,29 +100,23 @@ def match_tokens(tokens: pd.DataFrame, dictionary: ThemeDictionary, **filters) -
     """One row per (content token, theme) that matches: the token table's columns plus ``theme, term``.
 
     A token matches a theme through the longest of the theme's words it contains.
+    Each distinct token is looked up once; the matches are then joined back.
     """
     filters.setdefault("pos", None)
     content = content_tokens(tokens, **filters)
     index = _term_index(dictionary)
-    cache: dict[str, list[tuple[str, str]]] = {}
-    rows, themes, terms = [], [], []
-    for i, token in zip(content.index, content["token"]):
-        found = cache.get(token)
-        if found is None:
-            found, seen = [], set()
-            for theme, term in index:
-                if theme not in seen and term in token:
-                    found.append((theme, term))
-                    seen.add(theme)
-            cache[token] = found
-        for theme, term in found:
-            rows.append(i)
-            themes.append(theme)
-            terms.append(term)
-    matched = content.loc[rows].copy()
-    matched["theme"] = themes
-    matched["term"] = terms
-    return matched.reset_index(drop=True)
+    rows = []
+    for token in content["token"].unique():
+        seen = set()
+        for theme, term in index:
+            if theme not in seen and term in token:
+                rows.append((token, theme, term))
+                seen.add(theme)
+    lookup = pd.DataFrame(rows, columns=["token", "theme", "term"])
+    matched = content.reset_index(drop=True).merge(lookup, on="token", how="inner", sort=False)
+    order = {c: i for i, c in enumerate(dictionary.categories)}
+    matched["_order"] = matched["theme"].map(order)
+    return matched.sort_values(["clean_start", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
 def score_themes(tokens: pd.DataFrame, *, dictionary: ThemeDictionary | str | Path = "policy_domains",

@@ -1,0 +1,234 @@
+"""Corpus runs: every table of every report of a folder, in parallel, cached, failures isolated.
+
+:func:`analyze` turns reports (files or folders) into analysis-ready tables:
+
+* every report is analysed in a worker process (``jobs`` at a time) and its
+  tables are cached under ``<out>/.cache/<sha256>-<version>-<backend>/`` —
+  a rerun skips reports whose bytes, library version and backend are
+  unchanged (``force=True`` recomputes);
+* the combined tables are then written report by report, in input order:
+  one CSV per table (UTF-8 with BOM) and one Parquet file per table and
+  report under ``<out>/parquet/<table>/`` (read a whole table with
+  ``pandas.read_parquet("<out>/parquet/tokens")``), so memory holds one
+  report's tables at a time, not the corpus;
+* every row carries ``doc_id`` and the report's ``year``, ``place`` and ``level``;
+* a report that fails (undecodable, not a report, a parser error) is listed in
+  ``failures.csv`` with its one-line reason and never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .errors import PolicyTextError, ReportError
+from .export import write_table
+
+__all__ = ["analyze", "AnalyzeResult", "TABLES", "expand"]
+
+#: The tables written for every report, in this order.
+TABLES = ("reports", "audit", "paragraphs", "sentences", "tokens", "keywords", "indicators", "targets", "themes")
+FOLDER_SUFFIXES = (".txt", ".text", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf")
+
+
+def expand(paths) -> list[Path]:
+    """Report files named or contained (not recursively) in ``paths``, folders sorted by name."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in FOLDER_SUFFIXES)
+            if not found:
+                raise ReportError(p, f"folder has no report files ({', '.join(FOLDER_SUFFIXES)})")
+            out.extend(found)
+        else:
+            out.append(p)
+    return out
+
+
+def _key(path: Path, backend: str) -> str:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20] if path.is_file() else "missing"
+    return f"{digest}-{__version__}-{backend}"
+
+
+def report_tables(report, *, tokenizer) -> dict[str, pd.DataFrame]:
+    """Every table of one report, each row with ``doc_id, year, place, level``."""
+    from . import keywords, themes
+    from .indicators import extract_indicators
+    from .segmentation import tokenize
+    from .targets import compare_targets
+
+    s = report.structure
+    tokens = tokenize(report, tokenizer=tokenizer)
+    indicators = extract_indicators(report, tokenizer=tokenizer)
+    audit = report.clean.audit.copy()
+    audit.insert(0, "doc_id", report.doc_id)
+    top = keywords.top_terms(keywords.term_frequencies(tokens, by="chapter"), 50)
+    top.insert(0, "doc_id", report.doc_id)
+    theme_table = themes.score_themes(tokens, by="chapter")
+    theme_table.insert(0, "doc_id", report.doc_id)
+    targets = compare_targets([report], tables={report.doc_id: indicators})
+    targets.insert(0, "doc_id", report.doc_id)
+    tables = {
+        "reports": pd.DataFrame([report.describe()]),
+        "audit": audit, "paragraphs": s.paragraphs, "sentences": s.sentences, "tokens": tokens,
+        "keywords": top, "indicators": indicators.drop(columns=["sentence_text"]), "targets": targets,
+        "themes": theme_table,
+    }
+    meta = report.metadata
+    for name, df in tables.items():
+        if name != "reports":
+            for i, (col, value) in enumerate((("year", meta.year), ("place", meta.place), ("level", meta.level))):
+                if col not in df.columns:
+                    df.insert(1 + i, col, value)
+    return tables
+
+
+def _work(path: str, cache: str, backend: str) -> dict:
+    """Analyse one report into its cache folder; never raises (a failure is returned)."""
+    from .reading import read_report
+    from .segmentation import get_tokenizer
+
+    started = time.perf_counter()
+    size = os.path.getsize(path) if os.path.isfile(path) else 0
+    try:
+        report = read_report(path)
+        tables = report_tables(report, tokenizer=get_tokenizer(backend))
+        tmp = Path(cache + ".tmp")
+        tmp.mkdir(parents=True, exist_ok=True)
+        for name, df in tables.items():
+            df.to_parquet(tmp / f"{name}.parquet", index=False)
+        if Path(cache).exists():
+            shutil.rmtree(cache)
+        tmp.rename(cache)
+        return {"path": path, "ok": True, "reason": "", "seconds": time.perf_counter() - started, "bytes": size}
+    except PolicyTextError as exc:
+        reason = str(exc)
+    except Exception as exc:  # a parser bug on one report must not stop the corpus
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        reason = (f"{path}: internal error {type(exc).__name__}: {exc} "
+                  f"(at {Path(where.filename).name}:{where.lineno})")
+    return {"path": path, "ok": False, "reason": " ".join(reason.split()), "seconds": time.perf_counter() - started,
+            "bytes": size}
+
+
+@dataclass
+class AnalyzeResult:
+    out: Path
+    reports: int = 0
+    done: int = 0
+    cached: int = 0
+    failures: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+    bytes: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def analyze(paths, out, *, jobs: int | None = None, force: bool = False, progress: bool = True,
+            backend: str | None = None) -> AnalyzeResult:
+    """Analyse reports (files or folders) into ``out`` (see the module docstring)."""
+    from .segmentation import DEFAULT_BACKEND
+
+    backend = backend or DEFAULT_BACKEND
+    files = expand(paths)
+    out = Path(out)
+    cache_root = out / ".cache"
+    cache_root.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    result = AnalyzeResult(out=out, reports=len(files))
+    keys = [_key(f, backend) for f in files]
+    todo = [(f, k) for f, k in zip(files, keys) if force or not (cache_root / k).is_dir()]
+    result.cached = len(files) - len(todo)
+    outcomes: dict[str, dict] = {}
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    bar = _progress(len(files), result.cached, progress)
+    if todo:
+        if jobs == 1 or len(todo) == 1:
+            for f, k in todo:
+                outcomes[str(f)] = _record(_work(str(f), str(cache_root / k), backend), bar, result)
+        else:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+                futures = [pool.submit(_work, str(f), str(cache_root / k), backend) for f, k in todo]
+                for future in futures:  # in input order: deterministic output
+                    outcome = future.result()
+                    outcomes[outcome["path"]] = _record(outcome, bar, result)
+    if bar is not None:
+        bar.close()
+    _combine(files, keys, outcomes, cache_root, out, result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _progress(total: int, cached: int, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, initial=cached, unit="report", file=sys.stderr, desc="policytext analyze",
+               dynamic_ncols=True)
+    bar.set_postfix(failed=0, cached=cached)
+    return bar
+
+
+def _record(outcome: dict, bar, result: AnalyzeResult) -> dict:
+    result.bytes += outcome["bytes"]
+    if not outcome["ok"]:
+        result.failures.append({"path": outcome["path"], "reason": outcome["reason"]})
+    if bar is not None:
+        elapsed = max(bar.format_dict.get("elapsed", 0) or 0, 1e-6)
+        bar.update(1)
+        bar.set_postfix(failed=len(result.failures), MB_s=f"{result.bytes / 1e6 / elapsed:.2f}")
+    return outcome
+
+
+def _combine(files, keys, outcomes, cache_root: Path, out: Path, result: AnalyzeResult) -> None:
+    """Write the combined tables one report at a time (bounded memory), in input order.
+
+    When the same reports (same content, version and backend) were combined
+    last time, the tables on disk are already right and are left as they are.
+    """
+    manifest = out / ".cache" / "manifest.txt"
+    listing = "\n".join(f"{f}\t{k}" for f, k in zip(files, keys))
+    if (not result.failures and not any(not o["ok"] for o in outcomes.values()) and manifest.is_file()
+            and manifest.read_text(encoding="utf-8") == listing
+            and all((out / f"{name}.csv").is_file() for name in TABLES)):
+        result.done = len(files)
+        return
+    manifest.unlink(missing_ok=True)
+    parquet = out / "parquet"
+    if parquet.exists():
+        shutil.rmtree(parquet)
+    csv_files = {name: open(out / f"{name}.csv", "wb") for name in TABLES}
+    headers_written: set[str] = set()
+    try:
+        for f, k in zip(files, keys):
+            folder = cache_root / k
+            if not folder.is_dir() or (str(f) in outcomes and not outcomes[str(f)]["ok"]):
+                continue
+            result.done += 1
+            for name in TABLES:
+                df = pd.read_parquet(folder / f"{name}.parquet")
+                target = parquet / name / f"{result.done:06d}_{Path(f).stem}.parquet"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                df.to_parquet(target, index=False)
+                data = df.to_csv(index=False, header=name not in headers_written, lineterminator="\n")
+                csv_files[name].write(("\ufeff" + data if name not in headers_written else data).encode("utf-8"))
+                headers_written.add(name)
+    finally:
+        for handle in csv_files.values():
+            handle.close()
+    write_table(pd.DataFrame(result.failures, columns=["path", "reason"]), out / "failures.csv", fmt="csv")
+    if not result.failures:
+        manifest.write_text(listing, encoding="utf-8")
