@@ -101,9 +101,63 @@ def test_bad_input_names_file_and_problem(tmp_path, content, problem):
 
 
 def test_unsupported_format_is_named(tmp_path):
+    path = tmp_path / "report.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    _one_line_error(path, "Word 97-2003")
+
+
+def test_word_file(tmp_path):
+    from docx import Document
+
+    document = Document()
+    for line in SAMPLE.splitlines():
+        document.add_paragraph(line)
     path = tmp_path / "report.docx"
-    path.write_bytes(b"PK\x03\x04")
+    document.save(path)
+    report = read_report(path)
+    assert report.source_format == "docx" and report.raw_text.splitlines() == SAMPLE.splitlines()
+    assert list(report.structure.chapters["chapter_title"]) == ["2017年工作回顾", "2018年主要任务"]
+
+
+def test_broken_word_file(tmp_path):
+    path = tmp_path / "report.docx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
     _one_line_error(path, "Word")
+
+
+def _pdf(path, lines, *, text=True):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from policytext.plotting import use_style
+
+    with matplotlib.rc_context():
+        use_style()
+        fig = plt.figure(figsize=(8.27, 11.7))
+        if text:
+            for i, line in enumerate(lines):
+                fig.text(0.05, 0.95 - i * 0.06, line, fontsize=9)
+        else:  # a "scan": an image of the page, no text layer
+            fig.figimage([[0.2, 0.8], [0.8, 0.2]], resize=False)
+        fig.savefig(path)
+        plt.close(fig)
+
+
+def test_text_pdf(tmp_path):
+    path = tmp_path / "report.pdf"
+    _pdf(path, SAMPLE.splitlines())
+    report = read_report(path)
+    assert report.source_format == "pdf"
+    assert "完成一般公共预算收入39亿元" in report.text
+    assert report.metadata.year == 2018
+
+
+def test_scanned_pdf_is_refused(tmp_path):
+    path = tmp_path / "scan.pdf"
+    _pdf(path, [], text=False)
+    _one_line_error(path, "no text layer")
 
 
 def test_page_furniture_alone_is_not_a_report(tmp_path):

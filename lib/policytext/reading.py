@@ -2,9 +2,12 @@
 
 :func:`read_report` accepts plain text in UTF-8 (with or without BOM),
 GB18030/GBK or UTF-16/UTF-32 with a BOM, with LF, CRLF or CR line endings,
-and web pages saved from a government site (``.html``/``.htm``), whose
-article text is extracted with trafilatura.  The raw text is kept exactly as
-decoded; for a web page the extracted article text plays that role.
+web pages saved from a government site (``.html``/``.htm``), whose article
+text is extracted with trafilatura, Word files (``.docx``, python-docx) and
+PDFs with a text layer (``.pdf``, pypdf).  The raw text is kept exactly as
+decoded; for a web page, a Word file or a PDF the extracted text plays that
+role (cleaning, the audit and all offsets work on it the same way).  A
+scanned PDF without a text layer is refused with a clear message.
 
 Anything that is not a report fails with :class:`~policytext.errors.ReportError`,
 whose message is one line naming the file and the problem.
@@ -28,8 +31,8 @@ __all__ = ["read_report", "decode_bytes", "REPORT_SUFFIXES"]
 
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".text", ".md", "")
-REPORT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
-_UNSUPPORTED = {".docx": "Word", ".doc": "Word", ".pdf": "PDF", ".rtf": "RTF", ".odt": "OpenDocument",
+REPORT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + (".docx", ".pdf")
+_UNSUPPORTED = {".doc": "Word 97-2003 (.doc)", ".rtf": "RTF", ".odt": "OpenDocument",
                 ".xlsx": "Excel", ".xls": "Excel", ".zip": "zip", ".gz": "gzip"}
 
 #: Fewest Chinese characters, and smallest share of the non-space text, for a file to count as Chinese text.
@@ -113,6 +116,39 @@ def _extract_html(html: str, path: Path) -> str:
     return body
 
 
+def _extract_docx(path: Path) -> str:
+    import zipfile
+
+    from docx import Document
+    from docx.opc.exceptions import OpcError
+
+    try:
+        document = Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError, OpcError) as exc:
+        raise ReportError(path, f"not a readable Word (.docx) file ({type(exc).__name__})") from None
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        lines.extend("\t".join(cell.text for cell in row.cells) for row in table.rows)
+    return "\n".join(lines)
+
+
+def _extract_pdf(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ReportError(path, "PDF is encrypted; save an unprotected copy")
+        text = "\n".join((page.extract_text() or "") for page in reader.pages)
+    except PdfReadError as exc:
+        raise ReportError(path, f"not a readable PDF ({exc})") from None
+    if len("".join(text.split())) < MIN_HAN:
+        raise ReportError(path, f"PDF has no text layer ({len(reader.pages)} page(s) of images, a scan?); "
+                                "run OCR first or save the report as text")
+    return text
+
+
 def read_report(path: str | Path) -> Report:
     """Read a report from ``path`` and return a cleaned :class:`~policytext.document.Report`.
 
@@ -137,7 +173,11 @@ def read_report(path: str | Path) -> Report:
         raise ReportError(path, "is empty (0 bytes)")
     head = data[:2048].lstrip().lower()
     is_html = suffix in HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html"))
-    if is_html:
+    if suffix == ".docx":
+        raw, encoding, source_format = _extract_docx(path), "docx", "docx"
+    elif suffix == ".pdf" or data.startswith(b"%PDF"):
+        raw, encoding, source_format = _extract_pdf(path), "pdf", "pdf"
+    elif is_html:
         meta = _META_CHARSET.search(data[:4096])
         html, encoding = decode_bytes(data, path, declared=meta.group(1).decode("ascii") if meta else None)
         raw = _extract_html(html, path)
