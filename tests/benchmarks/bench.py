@@ -1,19 +1,29 @@
-"""`make bench`: wall time of the policytext commands beside a bare jieba script, and of `make run`.
+"""`make bench`: speed and memory of policytext beside a bare jieba script, and of `make run`.
 
-Each line is the median of several runs of a whole command (process start,
-imports and jieba's dictionary load included: what a user waits for), on
-the bundled report and, when present, on the development corpus
-(../shared/corpus, 42 reports).  Prints a table; asserts nothing.
+Every line is a whole command (process start, imports and dictionary loads included: what a user
+waits for), the median of several runs unless said otherwise, measured side by side in one run:
 
-    python tests/benchmarks/bench.py [--runs N]
+* baseline: a bare script that reads every report and calls ``jieba.lcut`` (what peers do);
+* ``policytext structure`` and ``policytext tokens`` on the bundled report and the corpus;
+* ``policytext analyze`` cold and cached on the bundled report, on ``../shared/corpus`` (2.4 MB)
+  and on a 20 MB corpus made by repeating it, with 1 and 2 workers;
+* indicator extraction warm (after the tokenizer is built), and ``make run``.
+
+Peak memory is the largest resident set of the command or any of its workers (GNU time, %M).
+Targets (issue 7, 2 cores): analyze ≥ 5 MB/s on 20 MB (≥ 4× baseline), cached ≤ 10% of cold,
+peak ≤ 1 GB, single report no slower than the bare jieba script.
+
+    python tests/benchmarks/bench.py [--runs N] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,13 +38,88 @@ for path in sys.argv[1:]:
 """
 
 
-def _time(cmd: list[str], runs: int) -> float:
-    times = []
+def _run(cmd: list[str], runs: int = 1, setup=None) -> tuple[float, float]:
+    """Median wall seconds and peak RSS (MB) of a command and its workers (GNU time's %M)."""
+    times, peak = [], 0.0
+    timer = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
     for _ in range(runs):
+        if setup:
+            setup()
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        done = subprocess.run(timer + cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        last = done.stderr.strip().splitlines()[-1:] if timer else []
+        if last and last[0].isdigit():
+            peak = max(peak, int(last[0]) / 1024)
+    return statistics.median(times), peak
+
+
+def _row(task, label, mb, seconds, peak, baseline=None):
+    ratio = f"{baseline / seconds:9.2f}×" if baseline else " " * 10
+    print(f"{task:38} {label:24} {mb:6.2f} {seconds:8.2f} {mb / seconds:7.2f} {ratio} {peak:8.0f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median reported)")
+    parser.add_argument("--quick", action="store_true", help="skip the 20 MB corpus and make run")
+    args = parser.parse_args()
+
+    exe = Path(sys.executable).with_name("policytext")
+    cli = [str(exe)]
+    corpus = sorted(paths.CORPUS.glob("*.txt")) if paths.CORPUS.is_dir() else []
+    work = Path(tempfile.mkdtemp(prefix="policytext-bench-"))
+    inputs = {"bundled report": [paths.BUNDLED_REPORT]}
+    if corpus:
+        inputs[f"corpus ({len(corpus)} reports)"] = corpus
+        if not args.quick:
+            big = work / "corpus20"
+            big.mkdir()
+            size, copy = 0, 0
+            while size < 20e6:
+                for f in corpus:
+                    target = big / f"{copy:02d}_{f.name}"
+                    target.write_bytes(f.read_bytes())
+                    size += f.stat().st_size
+                copy += 1
+            inputs[f"20 MB corpus ({len(list(big.iterdir()))} files)"] = sorted(big.iterdir())
+    else:
+        print(f"(corpus not found at {paths.CORPUS}: corpus rows skipped)")
+
+    print(f"policytext benchmark — whole commands, start-up included; median of {args.runs} runs "
+          "(20 MB rows: 1 run)\n")
+    header = f"{'task':38} {'input':24} {'MB':>6} {'wall s':>8} {'MB/s':>7} {'vs bare':>10} {'peak MB':>8}"
+    print(header)
+    print("-" * len(header))
+    for label, files in inputs.items():
+        mb = sum(f.stat().st_size for f in files) / 1e6
+        runs = 1 if label.startswith("20 MB") else args.runs
+        base, peak = _run([sys.executable, "-c", BARE_JIEBA, *map(str, files)], runs)
+        _row("bare jieba.lcut (baseline)", label, mb, base, peak)
+        if not label.startswith("20 MB"):
+            for name in ("structure", "tokens"):
+                s, p = _run(cli + [name, *map(str, files), "--format", "csv"], runs)
+                _row(f"policytext {name}", label, mb, s, p, base)
+        out = work / f"out-{len(files)}"
+        folder = [str(files[0].parent)] if len(files) > 1 else [str(files[0])]
+        for jobs in ((1, 2) if len(files) > 1 else (1,)):
+            cmd = cli + ["analyze", *folder, "--out", str(out), "--jobs", str(jobs), "--no-progress"]
+            cold, p = _run(cmd, runs, setup=lambda: shutil.rmtree(out, ignore_errors=True))
+            _row(f"policytext analyze, cold, {jobs} worker(s)", label, mb, cold, p, base)
+        cached, p = _run(cmd, runs)
+        _row("policytext analyze, cached rerun", label, mb, cached, p, base)
+        print(f"{'':38} cached / cold = {cached / cold:.0%}")
+
+    print()
+    _bench_extraction(corpus)
+    if not args.quick:
+        print()
+        s, _ = _run(["make", "run"], 1)
+        notebooks = len(list(paths.NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")))
+        print(f"make run (set-up done; {notebooks} notebooks executed with analyze + site built): {s:.1f} s "
+              "(goal: under 30 s)")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
 
 
 def _bench_extraction(corpus: list[Path]) -> None:
@@ -64,46 +149,6 @@ def _bench_extraction(corpus: list[Path]) -> None:
         mentions = sum(len(extract_indicators(r, tokenizer=tokenizer)) for r in reports)
         seconds = time.perf_counter() - started
         print(f"indicator extraction, corpus: {mentions} quantities in {seconds:.1f} s = {mb / seconds:.2f} MB/s")
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median reported)")
-    args = parser.parse_args()
-
-    cli = [str(Path(sys.executable).with_name("policytext"))]
-    inputs = {"bundled report": [paths.BUNDLED_REPORT]}
-    corpus = sorted(paths.CORPUS.glob("*.txt")) if paths.CORPUS.is_dir() else []
-    if corpus:
-        inputs[f"corpus ({len(corpus)} reports)"] = corpus
-    else:
-        print(f"(corpus not found at {paths.CORPUS}: corpus rows skipped)")
-
-    tasks = {
-        "bare jieba.lcut (baseline)": lambda files: [sys.executable, "-c", BARE_JIEBA, *files],
-        "policytext structure": lambda files: cli + ["structure", *files, "--format", "csv"],
-        "policytext tokens": lambda files: cli + ["tokens", *files, "--format", "csv"],
-    }
-    print(f"policytext benchmark — median of {args.runs} runs, whole commands (start-up included)\n")
-    header = f"{'task':30} {'input':22} {'MB':>6} {'wall s':>8} {'MB/s':>7} {'× baseline':>10}"
-    print(header)
-    print("-" * len(header))
-    for label, files in inputs.items():
-        mb = sum(f.stat().st_size for f in files) / 1e6
-        baseline = None
-        for name, build in tasks.items():
-            seconds = _time(build([str(f) for f in files]), args.runs)
-            baseline = baseline or seconds
-            print(f"{name:30} {label:22} {mb:6.2f} {seconds:8.2f} {mb / seconds:7.2f} {seconds / baseline:10.2f}")
-    print()
-    _bench_extraction(corpus)
-    print()
-    started = time.perf_counter()
-    subprocess.run(["make", "run"], cwd=paths.ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    seconds = time.perf_counter() - started
-    print(f"make run (set-up done; analyze + {len(list(paths.NOTEBOOKS.glob('[0-9][0-9]-*.ipynb')))} notebooks "
-          f"executed + site built): {seconds:.1f} s  (goal: under 30 s)")
-    return 0
 
 
 if __name__ == "__main__":
