@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from policytext import paths
@@ -44,7 +45,8 @@ def test_follows_the_notebook_contract(path):
     assert markdown[0].startswith("# ") and "In this notebook we will" in markdown[0]
     assert any(m.startswith("## Data") for m in markdown)
     parameters = [c for c in code if "parameters" in c.metadata.get("tags", [])]
-    assert len(parameters) == 1 and parameters[0].source.startswith("REPORT = ")
+    assert len(parameters) == 1 and parameters[0].source.startswith(("REPORT = ", "FOLDER = "))
+    assert "REPORT = " in parameters[0].source  # the run passes every notebook its report
     assert "In this notebook we have" in markdown[-1] and "Exercises" in markdown[-1]
     assert "Pitfalls" in "".join(markdown)
     for cell in code:
@@ -120,3 +122,22 @@ def test_notebooks_are_parameterised_by_report(tmp_path, processed):
         injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
         assert str(second) in injected[0].source
     assert (processed / second.stem / "chapters.csv").exists()
+
+
+def test_compare_notebook_on_the_corpus(tmp_path, processed):
+    """05-compare-reports on a folder of reports (the development corpus when present)."""
+    source = paths.NOTEBOOKS / "05-compare-reports.ipynb"
+    folder = paths.CORPUS if paths.CORPUS.is_dir() else tmp_path / "two"
+    if not paths.CORPUS.is_dir():
+        folder.mkdir()
+        (folder / "2016_county_small.txt").write_text(SMALL_REPORT, encoding="utf-8")
+        (folder / "2018_district_qingshan.txt").write_bytes(paths.BUNDLED_REPORT.read_bytes())
+    import papermill
+
+    target = tmp_path / source.name
+    papermill.execute_notebook(str(source), str(target), parameters={"FOLDER": str(folder)}, kernel_name="python3",
+                               cwd=str(source.parent), progress_bar=False)
+    assert _check_outputs(target) >= 1
+    saved = pd.read_csv(processed / "comparison" / "targets_over_time.csv", encoding="utf-8-sig")
+    if paths.CORPUS.is_dir():
+        assert saved["met"].notna().sum() >= 20  # national 2003-2013 and Hailar 2012-2016 give outcomes

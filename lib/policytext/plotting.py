@@ -20,7 +20,7 @@ import pandas as pd
 from . import paths
 
 __all__ = ["font_path", "use_style", "plot_audit", "plot_sizes", "plot_sentence_lengths", "plot_targets",
-           "highlight_quantities", "plot_heatmap", "plot_network", "plot_theme_shift", "plot_wordcloud", "plot_term_bars", "plot_keyness", "plot_small_multiples",
+           "highlight_quantities", "plot_heatmap", "plot_target_series", "plot_network", "plot_theme_shift", "plot_wordcloud", "plot_term_bars", "plot_keyness", "plot_small_multiples",
            "ROLE_COLORS", "KIND_COLORS"]
 
 STYLE = paths.PACKAGE_DIR / "policy.mplstyle"
@@ -281,4 +281,27 @@ def plot_network(graph, *, seed: int = 2018, ax=None, title: str = "Terms that o
     nx.draw_networkx_labels(graph, layout, ax=ax, font_family=name, font_size=9)
     ax.set_title(title)
     ax.axis("off")
+    return fig
+
+
+def plot_target_series(targets: pd.DataFrame, *, indicator: str = "地区生产总值", kind: str = "growth", ax=None):
+    """Targets and the results achieved, year by year, for one indicator of one place or more."""
+    rows = targets[(targets["indicator"] == indicator) & (targets["kind"] == kind)].sort_values("target_year")
+    with_outcome = set(rows.loc[rows["result_value"].notna(), "place"])
+    rows = rows[rows["place"].isin(with_outcome)]  # only places followed over consecutive reports
+    fig, ax = _axes(ax, figsize=(8, 4))
+    for place, group in rows.groupby("place", sort=True):
+        ax.plot(group["target_year"], group["target_value"], marker="o", linestyle="--", label=f"{place}: target")
+        done = group.dropna(subset=["result_value"])
+        ax.plot(done["target_year"], done["result_value"], marker="s", label=f"{place}: result")
+        for row in done.itertuples():
+            ax.annotate("met" if row.met else "missed", (row.target_year, row.result_value), fontsize=7,
+                        xytext=(3, 4), textcoords="offset points")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("year")
+    ax.set_ylabel(f"{indicator} ({kind}, %)" if kind == "growth" else indicator)
+    ax.set_title(f"{indicator}: targets and results")
+    ax.legend(fontsize=8)
     return fig
