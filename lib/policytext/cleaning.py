@@ -45,7 +45,7 @@ from typing import Iterator, NamedTuple
 import pandas as pd
 
 from . import paths
-from .chars import CJK, CJK_PUNCT, HSPACE, TERMINATORS, is_cjk
+from .chars import CJK, HSPACE, TERMINATORS, is_cjk
 from .rewrite import Edit, OffsetMap, Rewriter, restore_raw as _restore
 
 __all__ = ["CleanText", "clean_text", "restore_raw", "AUDIT_COLUMNS"]

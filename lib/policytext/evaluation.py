@@ -115,11 +115,11 @@ def score_indicators(pred: pd.DataFrame, gold: pd.DataFrame) -> tuple[IndicatorS
         })
     matched_pred = {i for i, _ in pairs}
     matched_gold = {j for _, j in pairs}
-    for j, g in gold.drop(index=list(matched_gold)).iterrows():
+    for _, g in gold.drop(index=list(matched_gold)).iterrows():
         rows.append({"match": "missed", "start": g["start"], "end": g["end"], "number_text": g["number_text"],
                      "gold_subject": g["subject"], "gold_status": g["status"], "gold_headline": bool(g["headline"]),
                      "sentence_text": g.get("sentence_text", "")})
-    for i, p in pred.drop(index=list(matched_pred)).iterrows():
+    for _, p in pred.drop(index=list(matched_pred)).iterrows():
         rows.append({"match": "spurious", "start": p["start"], "end": p["end"], "number_text": p["number_text"],
                      "pred_subject": p["subject"], "pred_status": p["status"], "pred_headline": bool(p["headline"]),
                      "sentence_text": p.get("sentence_text", "")})

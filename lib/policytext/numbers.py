@@ -34,8 +34,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from typing import TYPE_CHECKING
+
 from . import paths
 from .lexicons import load_units
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Candidate", "scan_numbers", "explain_numbers", "parse_number", "MAGNITUDES", "PREFIX_QUALIFIERS", "SUFFIX_QUALIFIERS"]
 
