@@ -17,12 +17,13 @@ over every sentence, then reads each quantity's context:
 * ``direction``: ``up``/``down`` for changes and for levels reached by a change
   (``提升至12.5万吨``); empty otherwise.
 * ``status``: ``estimate`` (预计 in the clause), ``target`` (a tasks chapter,
-  or 力争/确保/目标/预期 before the number), ``actual`` (a review chapter),
-  ``other``.
-* ``year``: the year the figure refers to: a year written earlier in the
-  sentence (not a comparison such as 比2016年), else the chapter's year (review:
-  the year before delivery; tasks: the year of delivery); none for five-year
-  periods.
+  or 力争/确保/目标/预期 before the number), ``actual`` (a review chapter, or a
+  paragraph of the plan chapter that looks back: 过去一年，…), ``other``.
+* ``year``: the year the figure refers to: the year written right before it
+  (由2010年的162.4亿元), or a year opening one of its clauses (2017年，…); else
+  the chapter's year (one its heading names; review: the year before
+  delivery; tasks: the year of delivery); none for five-year periods and for
+  changes over several years (比2002年增长65.5%).
 * ``headline``: the main results of the past year and the main targets of the
   new one: headline indicators (see the resource) in sentences that list at
   least two of them, or in the sentence announcing the year's main targets;
