@@ -87,9 +87,11 @@ def report_tables(report, *, tokenizer) -> dict[str, pd.DataFrame]:
     meta = report.metadata
     for name, df in tables.items():
         if name != "reports":
+            df = df.copy()  # never change the report's cached tables
             for i, (col, value) in enumerate((("year", meta.year), ("place", meta.place), ("level", meta.level))):
                 if col not in df.columns:
                     df.insert(1 + i, col, value)
+            tables[name] = df
     return tables
 
 
