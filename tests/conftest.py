@@ -1,7 +1,9 @@
-"""Shared fixtures: the bundled report, the development corpus (optional), the tokenizer."""
+"""Shared fixtures: the bundled report, the development corpus (optional), the tokenizer, executed notebooks."""
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,39 @@ def tokenizer():
     from policytext.segmentation import get_tokenizer
 
     return get_tokenizer()
+
+
+def _execute_notebooks(report: Path, out: Path) -> list[Path]:
+    """Execute every notebook on ``report`` into ``out``, two at a time; return the executed copies."""
+    from policytext.book import execute_notebook, notebooks
+
+    sources = notebooks()
+    targets = [out / nb.name for nb in sources]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda pair: execute_notebook(pair[0], pair[1], report=report), zip(sources, targets)))
+    return targets
+
+
+@pytest.fixture(scope="session")
+def execute_notebooks():
+    """``execute_notebooks(report, out)``: every notebook executed on ``report``."""
+    return _execute_notebooks
+
+
+@pytest.fixture(scope="session")
+def processed(tmp_path_factory):
+    """Derived tables of the notebooks go to a temporary folder, not data/processed."""
+    folder = tmp_path_factory.mktemp("processed")
+    old = os.environ.get("POLICYTEXT_PROCESSED")
+    os.environ["POLICYTEXT_PROCESSED"] = str(folder)  # the kernels inherit it
+    yield folder
+    if old is None:
+        del os.environ["POLICYTEXT_PROCESSED"]
+    else:
+        os.environ["POLICYTEXT_PROCESSED"] = old
+
+
+@pytest.fixture(scope="session")
+def executed_bundled(tmp_path_factory, processed):
+    """Every notebook executed once on the bundled report (shared by the notebook and site tests)."""
+    return _execute_notebooks(paths.BUNDLED_REPORT, tmp_path_factory.mktemp("executed"))

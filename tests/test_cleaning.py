@@ -169,6 +169,20 @@ def test_rewriter_composes_overlapping_passes(raw, data):
     assert restore(rw.text, rw.edits()) == raw
 
 
+def test_two_edits_of_one_pass_inside_one_earlier_edit_merge_into_one_row():
+    """Found by the property above: a pass whose two edits both fall inside an earlier edit."""
+    from policytext.rewrite import restore_raw as restore
+
+    rw = Rewriter("aab")
+    rw.apply([(0, 1, "YZ", "first", "")])           # aab -> YZab
+    rw.apply([(0, 1, "YZ", "second", "")])          # YZab -> YZZab (merged with the first edit)
+    rw.apply([(0, 1, "", "third", ""), (2, 3, "", "third", "")])  # delete Y and the second Z
+    assert rw.text == "Zab"
+    [row] = rw.edits()
+    assert (row.raw_start, row.raw_end, row.original, row.replacement, row.reason) == (0, 1, "a", "Z", "third")
+    assert restore(rw.text, rw.edits()) == "aab"
+
+
 @pytest.mark.corpus
 def test_every_corpus_report_cleans_losslessly(corpus):
     for doc_id, report in corpus.items():

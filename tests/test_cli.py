@@ -115,3 +115,16 @@ def test_console_script_exit_status_and_help(tmp_path):
     assert done.stderr.strip().endswith("nope.txt: no such file") and done.stdout == ""
     helped = subprocess.run(exe + ["structure", "--help"], capture_output=True, text=True)
     assert helped.returncode == 0 and "--format" in helped.stdout and "examples:" in helped.stdout
+
+
+def test_save_tables_writes_csv_and_parquet_and_lists_them(tmp_path):
+    import pandas as pd
+
+    from policytext.export import save_tables
+
+    terms = pd.DataFrame({"term": ["发展", "建设"], "count": [3, 2]})
+    saved = save_tables("doc", folder=tmp_path, terms=terms, empty=terms.iloc[:0])
+    assert saved[["table", "rows", "columns"]].values.tolist() == [["terms", 2, 2], ["empty", 0, 2]]
+    assert (tmp_path / "doc" / "terms.csv").read_bytes().startswith(b"\xef\xbb\xbfterm,count\n")
+    assert pd.read_parquet(tmp_path / "doc" / "terms.parquet").equals(terms)
+    assert saved["file"].str.startswith(str(tmp_path)).all()  # outside the project: the full path

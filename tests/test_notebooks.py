@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -13,7 +11,7 @@ import pandas as pd
 import pytest
 
 from policytext import paths
-from policytext.book import execute_notebook, notebooks
+from policytext.book import notebooks
 
 NOTEBOOKS = notebooks()
 NOISE = [
@@ -22,6 +20,7 @@ NOISE = [
     (re.compile(r"invalid escape sequence"), "jieba's invalid-escape warnings"),
     (re.compile(r"findfont"), "a font matplotlib could not find"),
     (re.compile(r"Traceback"), "a traceback"),
+    (re.compile(r"PosixPath\("), "a path object shown as a cell's value (the machine's absolute path)"),
 ]
 
 
@@ -47,19 +46,29 @@ def test_follows_the_notebook_contract(path):
     parameters = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(parameters) == 1 and parameters[0].source.startswith(("REPORT = ", "FOLDER = "))
     assert "REPORT = " in parameters[0].source  # the run passes every notebook its report
-    assert "In this notebook we have" in markdown[-1] and "Exercises" in markdown[-1]
-    assert "Pitfalls" in "".join(markdown)
+    lesson = markdown[:markdown.index(next(m for m in markdown if m.startswith("## Solutions")))]
+    assert "In this notebook we have" in lesson[-1] and "## Exercises" in lesson[-1]
+    assert "Pitfalls" in "".join(lesson)
     for cell in code:
         assert len(cell.source.splitlines()) <= 15, cell.source[:60]
         assert "SimHei" not in cell.source and "sys.path" not in cell.source and "chdir" not in cell.source
         assert "!pip" not in cell.source
 
 
-def _execute_all(report: Path, out: Path) -> list[Path]:
-    targets = [out / nb.name for nb in NOTEBOOKS]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda pair: execute_notebook(pair[0], pair[1], report=report), zip(NOTEBOOKS, targets)))
-    return targets
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_exercise_has_a_hidden_solution(path):
+    """2-4 exercises; each answered by a folded explanation and executed code the book hides behind a toggle."""
+    nb = nbformat.read(path, as_version=4)
+    summary = next(c.source for c in nb.cells if c.cell_type == "markdown" and "## Exercises" in c.source)
+    exercises = re.findall(r"^(\d+)\. ", summary.split("## Exercises")[1], flags=re.M)
+    assert 2 <= len(exercises) <= 4 and exercises == [str(i) for i in range(1, len(exercises) + 1)]
+    solutions = [c for c in nb.cells if "solution" in c.metadata.get("tags", [])]
+    prose = [c for c in solutions if c.cell_type == "markdown"]
+    code = [c for c in solutions if c.cell_type == "code"]
+    assert [re.search(r"Solution (\d+)", c.source).group(1) for c in prose] == exercises
+    assert all(":class: dropdown" in c.source for c in prose)  # folded in the book
+    assert len(code) == len(exercises) and all("hide-cell" in c.metadata["tags"] for c in code)
+    assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in solutions)  # collapsed in JupyterLab
 
 
 def _check_outputs(executed: Path):
@@ -75,21 +84,8 @@ def _check_outputs(executed: Path):
     return images
 
 
-@pytest.fixture(scope="module")
-def processed(tmp_path_factory):
-    """Derived tables go to a temporary folder, not data/processed."""
-    folder = tmp_path_factory.mktemp("processed")
-    old = os.environ.get("POLICYTEXT_PROCESSED")
-    os.environ["POLICYTEXT_PROCESSED"] = str(folder)  # the kernels inherit it
-    yield folder
-    if old is None:
-        del os.environ["POLICYTEXT_PROCESSED"]
-    else:
-        os.environ["POLICYTEXT_PROCESSED"] = old
-
-
-def test_notebooks_run_on_the_bundled_report(tmp_path, processed):
-    for executed in _execute_all(paths.BUNDLED_REPORT, tmp_path):
+def test_notebooks_run_on_the_bundled_report(executed_bundled, processed):
+    for executed in executed_bundled:
         assert _check_outputs(executed) >= 1, f"{executed.name} draws no figure"
     saved = {p.name for p in (processed / "2018_district_qingshan").iterdir()}
     assert {"audit.csv", "audit.parquet", "chapters.csv", "sections.csv"} <= saved
@@ -110,13 +106,13 @@ SMALL_REPORT = """2016年某县政府工作报告
 """
 
 
-def test_notebooks_are_parameterised_by_report(tmp_path, processed):
+def test_notebooks_are_parameterised_by_report(tmp_path, processed, execute_notebooks):
     """Pointing REPORT at a second report reruns every notebook on it."""
-    second = paths.CORPUS / "2014_district_hailar.txt"  # GBK source, Windows line endings
+    second = paths.CORPUS / "2014_district_hailar.txt"  # a GBK original, stored with CRLF line endings
     if not second.is_file():
         second = tmp_path / "2016_county_small.txt"
         second.write_text(SMALL_REPORT, encoding="utf-8")
-    for executed in _execute_all(second, tmp_path / "out"):
+    for executed in execute_notebooks(second, tmp_path / "out"):
         _check_outputs(executed)
         nb = nbformat.read(executed, as_version=4)
         injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]

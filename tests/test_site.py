@@ -1,8 +1,16 @@
-"""Pages the site generates from the library: glossary, data dictionary, methods and validation."""
+"""The site: pages generated from the library, and the built book checked on disk and in a real browser."""
 
 from __future__ import annotations
 
-from policytext import book
+import os
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from policytext import book, cli, paths
 from policytext.corpus import report_tables
 
 
@@ -39,3 +47,141 @@ def test_data_page_offers_downloads(tmp_path):
     page = book._data_page(tmp_path, tables)
     assert "{download}`indicators <downloads/indicators.csv>`" in page
     assert (tmp_path / "downloads" / "indicators.csv").exists()
+
+
+# ---------------------------------------------------------------- the built site
+
+PAGES = ["index", *(nb.stem for nb in book.notebooks()), *book.GENERATED_PAGES]
+
+
+class _Links(HTMLParser):
+    """Links, resources and element ids of one HTML page."""
+
+    def __init__(self):
+        super().__init__()
+        self.links, self.resources, self.ids = [], [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag in ("img", "script") and attrs.get("src"):
+            self.resources.append(attrs["src"])
+        elif tag == "link" and attrs.get("href") and attrs.get("rel", "") in ("stylesheet", "preload"):
+            self.resources.append(attrs["href"])
+
+
+def _parse(page: Path) -> _Links:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def site(executed_bundled, tmp_path_factory):
+    """The site of `make run`, built from the notebooks executed on the bundled report."""
+    out = tmp_path_factory.mktemp("site")
+    tables = out / "tables"
+    assert cli.main(["analyze", str(paths.BUNDLED_REPORT), "--out", str(tables), "--jobs", "1", "--no-progress"]) == 0
+    index = book.build_site(executed_bundled[0].parent, book_dir=out / "book", html_dir=out / "html",
+                            tables=tables, report=paths.BUNDLED_REPORT)
+    return index.parent
+
+
+def test_site_has_every_chapter_and_page(site):
+    assert [p for p in PAGES if not (site / f"{p}.html").is_file()] == []
+
+
+def test_site_links_and_resources_resolve_offline(site):
+    problems = []
+    parsed = {page: _parse(page) for page in sorted(site.glob("*.html"))}
+    for page, found in parsed.items():
+        for url in found.resources:
+            if url.startswith(("http:", "https:", "//")):
+                problems.append(f"{page.name}: needs the network: {url}")
+            elif not url.startswith("data:") and not (page.parent / unquote(url.split("?")[0])).is_file():
+                problems.append(f"{page.name}: missing {url}")
+        for url in found.links:
+            if url.startswith(("http:", "https:", "mailto:", "javascript:")):
+                continue
+            path, _, fragment = url.partition("#")
+            target = (page.parent / unquote(path)).resolve() if path else page
+            if not target.exists():
+                problems.append(f"{page.name}: broken link {url}")
+            elif fragment and target.suffix == ".html" and fragment not in _parse(target).ids:
+                problems.append(f"{page.name}: no #{fragment} in {target.name}")
+    assert problems == []
+
+
+def test_landing_page_describes_the_report_and_previews_key_figures(site):
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "2018_district_qingshan.txt" in html and "青山区" in html and "headline results or targets" in html
+    previews = [src for src in _parse(site / "index.html").resources if "previews" in src or "_images" in src]
+    assert len(previews) >= 3, previews
+
+
+def test_figures_are_not_empty(site):
+    from PIL import Image
+
+    images = sorted((site / "_images").glob("*.png"))
+    assert len(images) >= 15
+    blank = []
+    for path in images:
+        with Image.open(path) as im:
+            extrema = im.convert("L").getextrema()
+        if extrema[0] == extrema[1]:
+            blank.append(path.name)
+    assert blank == []
+
+
+def test_solutions_are_folded_and_the_font_is_shipped(site):
+    chapter = (site / "03-indicator-extraction.html").read_text(encoding="utf-8")
+    assert "Solution 1: show the code" in chapter and "dropdown" in chapter
+    assert (site / "_static" / "fonts" / "NotoSansSC-Regular.otf").stat().st_size > 1_000_000
+    assert "_static/policytext.css" in (site / "index.html").read_text(encoding="utf-8")
+
+
+CHROMIUM = os.environ.get("POLICYTEXT_CHROMIUM") or shutil.which("chromium")
+#: As root in a sandbox, with no background connections (the machine has no network).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)")
+def test_site_in_a_real_browser(site, tmp_path):
+    """Every page loads in headless Chromium with its images drawn, its links live and Chinese in Noto Sans SC.
+
+    Screenshots go to $POLICYTEXT_SCREENSHOTS (default: a temporary folder).
+    """
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(os.environ.get("POLICYTEXT_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    problems, links = [], set()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on("requestfailed", lambda request: problems.append(f"failed to load {request.url}"))
+        for name in PAGES:
+            page.goto((site / f"{name}.html").as_uri(), wait_until="load")
+            if page.title() == "" or page.locator("main").count() == 0:
+                problems.append(f"{name}: the page did not render")
+            broken = page.evaluate("Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)"
+                                   ".map(i => i.getAttribute('src'))")
+            problems += [f"{name}: image not drawn: {src}" for src in broken]
+            cjk = page.evaluate("async () => (await document.fonts.load('16px \"Noto Sans SC\"', '政府')).length")
+            if not cjk:
+                problems.append(f"{name}: the Chinese web font did not load")
+            links |= set(page.evaluate("Array.from(document.querySelectorAll('a[href^=\"file:\"]')).map(a => a.href)"))
+            page.screenshot(path=str(shots / f"{name}.png"))
+        for url in sorted(links):
+            address, _, fragment = url.partition("#")
+            page.goto(address, wait_until="load")
+            if fragment and not page.evaluate("id => document.getElementById(decodeURIComponent(id)) !== null", fragment):
+                problems.append(f"broken link: {url}")
+        browser.close()
+    assert problems == []
+    assert (shots / "index.png").stat().st_size > 10_000

@@ -6,9 +6,11 @@
    report path into each notebook's ``parameters`` cell, and writes the
    executed copies to ``build/notebooks/`` (the notebooks write their derived
    tables to ``data/processed/<report>/``);
-2. assembles a Jupyter Book 1 source in ``build/book/`` (the committed
-   ``notebooks/_config.yml`` and the landing page ``notebooks/index.md``, a table of contents
-   generated from the notebooks found, the executed notebooks);
+2. assembles a Jupyter Book 1 source in ``build/book/``: the committed
+   ``notebooks/_config.yml``; the landing page ``notebooks/index.md`` with a paragraph on the
+   report of this run and the notebooks' preview figures filled in; a table of contents
+   generated from the notebooks found; the executed notebooks; the generated methods,
+   glossary and data pages; the CJK web font;
 3. builds it offline into ``build/html/`` (``index.html`` is the landing page).
 
 The book does not execute notebooks again: step 1 just did, on this run, so
@@ -33,8 +35,9 @@ from .errors import PolicyTextError
 
 __all__ = ["notebooks", "execute_notebook", "execute_all", "build_site", "main"]
 
-#: Files of notebooks/ that the book needs besides the notebooks.
-BOOK_FILES = ("_config.yml", "index.md")
+#: Files of notebooks/ that the book needs besides the notebooks (``index.md`` is filled in by
+#: :func:`_landing_page`).
+BOOK_FILES = ("_config.yml",)
 
 
 def notebooks(folder: Path = paths.NOTEBOOKS) -> list[Path]:
@@ -112,6 +115,94 @@ def _table(header: list[str], rows) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
+
+
+FONT_CSS = """/* Chinese text on any machine: the site ships its own CJK font (Noto Sans SC, SIL OFL),
+   used for the characters the reader's system fonts lack. */
+@font-face {
+  font-family: "Noto Sans SC";
+  src: url("fonts/NotoSansSC-Regular.otf") format("opentype");
+  font-display: swap;
+}
+:root {
+  --pst-font-family-base: -apple-system, BlinkMacSystemFont, "Segoe UI", "Helvetica Neue", Arial, "Noto Sans SC", sans-serif;
+  --pst-font-family-heading: var(--pst-font-family-base);
+  --pst-font-family-monospace: SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace, "Noto Sans SC";
+}
+/* Key figures on the landing page: tall charts shrink to the card instead of stretching it. */
+.sd-card-img-top { height: 20rem; object-fit: contain; padding: 0.5rem; }
+"""
+
+
+def _ship_font(book_dir: Path) -> None:
+    """Copy the CJK font and its stylesheet into the book, so no system font or CDN is needed."""
+    from .plotting import font_path
+
+    fonts = book_dir / "_static" / "fonts"
+    fonts.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(font_path(), fonts / "NotoSansSC-Regular.otf")
+    (book_dir / "_static" / "policytext.css").write_text(FONT_CSS, encoding="utf-8")
+
+
+LANDING_REPORT = "<!-- the report of this run -->"
+LANDING_FIGURES = "<!-- key figures -->"
+
+
+def _report_paragraph(report_path: Path) -> str:
+    """The report of this run in one paragraph: what it says it is, its outline, its quantities."""
+    from .indicators import extract_indicators
+    from .reading import read_report
+
+    report = read_report(report_path)
+    meta = report.metadata
+    what = " ".join(filter(None, [f"the {meta.year}" if meta.year else "the", meta.title or "report",
+                                  f"of {meta.place}" if meta.place else None,
+                                  f"({meta.level} level)" if meta.level else None]))
+    chapters = report.structure.chapters
+    outline = "; ".join(f"{c.chapter_title} ({c.chapter_role}, {c.sections} sections)"
+                        for c in chapters.itertuples())
+    indicators = extract_indicators(report)
+    return (f"The report analysed in this build is `{report_path.name}`: {what}, "
+            f"{len(report.text):,} characters in {len(chapters)} chapters"
+            + (f" ({outline})" if outline else "")
+            + f". It states {len(indicators)} quantities, {int(indicators['headline'].sum())} of them "
+            "headline results or targets.")
+
+
+def _key_figures(executed: list[Path], book_dir: Path) -> str:
+    """Cards with the figures the notebooks mark as previews (cell metadata ``policytext.preview``).
+
+    The images are the notebooks' own outputs of this run, so the landing page
+    shows exactly what the chapters show.
+    """
+    import base64
+
+    import nbformat
+
+    cards = []
+    for nb_path in executed:
+        nb = nbformat.read(nb_path, as_version=4)
+        for i, cell in enumerate(nb.cells):
+            caption = cell.metadata.get("policytext", {}).get("preview")
+            png = next((o["data"]["image/png"] for o in cell.get("outputs", []) if "image/png" in o.get("data", {})), None)
+            if not caption or png is None:
+                continue
+            image = book_dir / "previews" / f"{nb_path.stem}-{i}.png"
+            image.parent.mkdir(exist_ok=True)
+            image.write_bytes(base64.b64decode(png))
+            cards.append(f":::{{grid-item-card}} {caption}\n:link: {nb_path.stem}\n:link-type: doc\n"
+                         f":img-top: previews/{image.name}\n:img-alt: {caption}\n\n"
+                         f"Notebook {nb_path.stem[:2]}\n:::\n")
+    if not cards:
+        return ""
+    return ("## Key figures\n\nFrom this run's notebooks; select a figure to open its chapter.\n\n"
+            "::::{grid} 1 1 2 2\n:gutter: 3\n\n" + "\n".join(cards) + "::::\n")
+
+
+def _landing_page(executed: list[Path], book_dir: Path, report: Path | None) -> str:
+    text = (paths.NOTEBOOKS / "index.md").read_text(encoding="utf-8")
+    text = text.replace(LANDING_REPORT, _report_paragraph(report) if report else "")
+    return text.replace(LANDING_FIGURES, _key_figures(executed, book_dir))
 
 
 def _glossary_page() -> str:
@@ -200,8 +291,12 @@ def _methods_page() -> str:
     ])
 
 
-def build_site(executed_dir: Path, *, book_dir: Path, html_dir: Path, tables: Path | None = None) -> Path:
-    """Assemble the book source and build it with Jupyter Book 1; return the landing page."""
+def build_site(executed_dir: Path, *, book_dir: Path, html_dir: Path, tables: Path | None = None,
+               report: Path | None = None) -> Path:
+    """Assemble the book source and build it with Jupyter Book 1; return the landing page.
+
+    ``report`` (the report the notebooks ran on) is described on the landing page.
+    """
     if book_dir.exists():
         shutil.rmtree(book_dir)
     book_dir.mkdir(parents=True)
@@ -211,6 +306,8 @@ def build_site(executed_dir: Path, *, book_dir: Path, html_dir: Path, tables: Pa
     for nb in executed:
         shutil.copy2(nb, book_dir / nb.name)
     (book_dir / "_toc.yml").write_text(_toc(executed), encoding="utf-8")
+    (book_dir / "index.md").write_text(_landing_page(executed, book_dir, report), encoding="utf-8")
+    _ship_font(book_dir)
     (book_dir / "glossary.md").write_text(_glossary_page(), encoding="utf-8")
     (book_dir / "data.md").write_text(_data_page(book_dir, tables), encoding="utf-8")
     (book_dir / "methods.md").write_text(_methods_page(), encoding="utf-8")
@@ -251,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ran {name} in {seconds:.1f} s", file=sys.stderr)
         if not args.no_site:
             index = build_site(build / "notebooks", book_dir=build / "book", html_dir=build / "html",
-                               tables=Path(args.tables) if args.tables else None)
+                               tables=Path(args.tables) if args.tables else None, report=report)
             print(f"site built in {time.perf_counter() - started:.1f} s: open {index.resolve()} "
                   f"(or `python -m http.server -d {index.parent}` and visit http://localhost:8000)", file=sys.stderr)
     except PolicyTextError as exc:

@@ -17,7 +17,7 @@ import pandas as pd
 from . import paths
 from .errors import PolicyTextError
 
-__all__ = ["FORMATS", "write_table", "table_bytes", "save_table"]
+__all__ = ["FORMATS", "write_table", "table_bytes", "save_table", "save_tables"]
 
 FORMATS = ("csv", "jsonl", "parquet")
 
@@ -62,3 +62,18 @@ def save_table(df: pd.DataFrame, name: str, *, doc_id: str, folder: str | Path |
     write_table(df, target / f"{name}.csv", fmt="csv")
     write_table(df, target / f"{name}.parquet", fmt="parquet")
     return target / f"{name}.csv"
+
+
+def save_tables(doc_id: str, /, *, folder: str | Path | None = None, **tables: pd.DataFrame) -> pd.DataFrame:
+    """Save several tables with :func:`save_table`; return what was written, one row per table.
+
+    The ``file`` column is relative to the project when the folder is inside it
+    (``data/processed/<doc_id>/<name>.csv``), so an executed notebook does not
+    show the absolute paths of the machine it ran on.
+    """
+    rows = []
+    for name, df in tables.items():
+        csv = save_table(df, name, doc_id=doc_id, folder=folder)
+        shown = csv.relative_to(paths.ROOT) if csv.is_relative_to(paths.ROOT) else csv
+        rows.append({"table": name, "rows": len(df), "columns": df.shape[1], "file": f"{shown} (and .parquet)"})
+    return pd.DataFrame(rows)

@@ -17,6 +17,7 @@ rebuilding the raw text is a simple splice.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
@@ -80,57 +81,83 @@ class Rewriter:
         """Apply one pass of edits given in coordinates of the current :attr:`text`.
 
         ``edits`` are ``(start, end, replacement, reason, detail)`` with
-        ``start < end``; they must not overlap each other.
+        ``start < end``; they must not overlap each other.  An edit that
+        overlaps an earlier pass's edit absorbs it (one audit row covering both
+        raw spans); edits of this pass that touch the same earlier edit are
+        merged with it into one row, which keeps the reason of the first.
         """
         proposed = sorted((_Proposed(*e) for e in edits), key=lambda e: e.start)
         if not proposed:
             return
-        for prev, nxt in zip(proposed, proposed[1:]):
-            if nxt.start < prev.end:
-                raise ValueError(f"overlapping edits at {prev.start}:{prev.end} and {nxt.start}:{nxt.end}")
-        pieces = self._pieces
-        out: list[_Piece] = []
-        i, cur = 0, 0  # index of the current piece and its start in current-text coordinates
         for e in proposed:
             if e.end <= e.start:
                 raise ValueError(f"empty edit at {e.start}; insertions are not supported")
-            while i < len(pieces) and cur + len(pieces[i].text) <= e.start:
-                out.append(pieces[i])
-                cur += len(pieces[i].text)
-                i += 1
-            if i >= len(pieces):
-                raise ValueError(f"edit {e.start}:{e.end} lies beyond the end of the text")
-            p = pieces[i]
-            offset = e.start - cur
+        for prev, nxt in zip(proposed, proposed[1:]):
+            if nxt.start < prev.end:
+                raise ValueError(f"overlapping edits at {prev.start}:{prev.end} and {nxt.start}:{nxt.end}")
+        text = self.text
+        if proposed[-1].end > len(text):
+            e = proposed[-1]
+            raise ValueError(f"edit {e.start}:{e.end} lies beyond the end of the text")
+        pieces = list(self._pieces)
+        spans, pos = [], 0  # span of every piece in current-text coordinates
+        for p in pieces:
+            spans.append([pos, pos + len(p.text)])
+            pos += len(p.text)
+        groups = self._groups(proposed, pieces, spans)
+        out: list[_Piece] = []
+        k = 0
+        for start, end, members in groups:
+            while spans[k][1] <= start:  # pieces wholly before the group (and deletions at its start)
+                out.append(pieces[k])
+                k += 1
+            p, (c0, _) = pieces[k], spans[k]
+            if p.reason is None and c0 < start:  # keep the head of an unchanged piece
+                out.append(_Piece(p.raw_start, p.raw_start + start - c0, p.text[:start - c0], None, ""))
+            raw_start = p.raw_start + (start - c0 if p.reason is None else 0)
+            while spans[k][1] < end or spans[k][0] == spans[k][1]:  # pieces inside the group
+                k += 1
+            p, (c0, c1) = pieces[k], spans[k]
             if p.reason is None:
-                if offset:
-                    out.append(_Piece(p.raw_start, p.raw_start + offset, p.text[:offset], None, ""))
-                raw_start, prefix = p.raw_start + offset, ""
-            else:  # the edit starts inside an earlier edit: absorb it
-                raw_start, prefix = p.raw_start, p.text[:offset]
-            while True:
-                p = pieces[i]
-                piece_end = cur + len(p.text)
-                if e.end <= piece_end:
-                    cut = e.end - cur
-                    if p.reason is None:
-                        raw_end, suffix = p.raw_start + cut, ""
-                        if cut < len(p.text):  # keep the rest of the piece for the next edit
-                            pieces[i] = _Piece(raw_end, p.raw_end, p.text[cut:], None, "")
-                            cur = e.end
-                        else:
-                            cur, i = piece_end, i + 1
-                    else:
-                        raw_end, suffix = p.raw_end, p.text[cut:]
-                        cur, i = piece_end, i + 1
-                    break
-                cur, i = piece_end, i + 1
-                if i >= len(pieces):
-                    raise ValueError(f"edit {e.start}:{e.end} runs beyond the end of the text")
-            out.append(_Piece(raw_start, raw_end, prefix + e.replacement + suffix, e.reason, e.detail))
-        out.extend(pieces[i:])
+                raw_end = p.raw_start + end - c0
+                if end < c1:  # keep the tail of an unchanged piece for what follows
+                    pieces[k] = _Piece(raw_end, p.raw_end, p.text[end - c0:], None, "")
+                    spans[k] = [end, c1]
+                else:
+                    k += 1
+            else:  # an earlier edit ends the group
+                raw_end = p.raw_end
+                k += 1
+            parts, cut = [], start
+            for e in members:
+                parts += [text[cut:e.start], e.replacement]
+                cut = e.end
+            parts.append(text[cut:end])
+            out.append(_Piece(raw_start, raw_end, "".join(parts), members[0].reason, members[0].detail))
+        out.extend(pieces[k:])
         self._pieces = out
         self._text = None
+
+    @staticmethod
+    def _groups(proposed: list[_Proposed], pieces: list[_Piece], spans: list[list[int]]):
+        """Spans ``[start, end)`` of the text each edit replaces, widened to the earlier edits it
+        overlaps, merged where they overlap; with the edits of each, in order."""
+        starts = [c0 for c0, _ in spans]
+        groups: list[tuple[int, int, list[_Proposed]]] = []
+        for e in proposed:
+            start, end = e.start, e.end
+            k = max(bisect.bisect_left(starts, e.start) - 1, 0)
+            while k < len(pieces) and starts[k] < e.end:
+                c0, c1 = spans[k]
+                if pieces[k].reason is not None and (c0 < e.end and e.start < c1 if c1 > c0 else e.start < c0):
+                    start, end = min(start, c0), max(end, c1)
+                k += 1
+            if groups and start < groups[-1][1]:
+                first, last, members = groups.pop()
+                groups.append((min(first, start), max(last, end), members + [e]))
+            else:
+                groups.append((start, end, [e]))
+        return groups
 
     def edits(self) -> list[Edit]:
         """The audit rows so far, in raw order."""
