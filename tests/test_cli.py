@@ -106,6 +106,12 @@ def test_analyze_caches_by_content(tmp_path, capsysbinary):
     assert (tmp_path / "out" / "indicators.csv").read_bytes() == first
     code, _, err = _run(capsysbinary, *args, "--force")
     assert "0 from the cache" in err
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (moved / "a.txt").write_bytes(paths.BUNDLED_REPORT.read_bytes())  # same content, another place
+    code, _, err = _run(capsysbinary, "analyze", str(moved), "--out", str(tmp_path / "out"), "--no-progress")
+    reports = pd.read_csv(tmp_path / "out" / "reports.csv", encoding="utf-8-sig")
+    assert "1 from the cache" in err and reports["path"].tolist() == [str(moved / "a.txt")]
 
 
 def test_console_script_exit_status_and_help(tmp_path):
@@ -118,8 +124,6 @@ def test_console_script_exit_status_and_help(tmp_path):
 
 
 def test_save_tables_writes_csv_and_parquet_and_lists_them(tmp_path):
-    import pandas as pd
-
     from policytext.export import save_tables
 
     terms = pd.DataFrame({"term": ["发展", "建设"], "count": [3, 2]})

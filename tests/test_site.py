@@ -122,6 +122,11 @@ def test_landing_page_describes_the_report_and_previews_key_figures(site):
     assert len(previews) >= 3, previews
 
 
+def test_site_does_not_show_the_machine_it_was_built_on(site):
+    """Paths inside the project appear relative to it, so two machines build the same pages."""
+    assert [p.name for p in site.glob("*.html") if str(paths.ROOT) in p.read_text(encoding="utf-8")] == []
+
+
 def test_figures_are_not_empty(site):
     from PIL import Image
 

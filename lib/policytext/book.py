@@ -45,14 +45,25 @@ def notebooks(folder: Path = paths.NOTEBOOKS) -> list[Path]:
     return sorted(folder.glob("[0-9][0-9]-*.ipynb"))
 
 
+def _shown(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` when inside it, else absolute: what the outputs may show."""
+    path = Path(path).resolve()
+    return str(path.relative_to(base.resolve())) if path.is_relative_to(base.resolve()) else str(path)
+
+
 def execute_notebook(source: Path, target: Path, *, report: Path, kernel: str = "python3") -> float:
-    """Execute one notebook with ``REPORT`` set to ``report``; return the seconds it took."""
+    """Execute one notebook with ``REPORT`` set to ``report``; return the seconds it took.
+
+    A report inside the project is passed relative to it (the notebooks read
+    ``paths.ROOT / REPORT``), so the executed notebooks and the site do not show
+    the absolute paths of the machine that ran them.
+    """
     import papermill
 
     started = time.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        papermill.execute_notebook(str(source), str(target), parameters={"REPORT": str(report)},
+        papermill.execute_notebook(str(source), str(target), parameters={"REPORT": _shown(report, paths.ROOT)},
                                    kernel_name=kernel, cwd=str(source.parent), progress_bar=False,
                                    log_output=False)
     except papermill.PapermillExecutionError as exc:
@@ -65,7 +76,8 @@ def _analyze(report: Path, tables: Path) -> float:
     from .cli import main as cli_main
 
     started = time.perf_counter()
-    if cli_main(["analyze", str(report), "--out", str(tables), "--jobs", "1", "--no-progress"]) != 0:
+    # the reports table records the path as given: relative to where the run started, when inside it
+    if cli_main(["analyze", _shown(report, Path.cwd()), "--out", str(tables), "--jobs", "1", "--no-progress"]) != 0:
         raise PolicyTextError(f"{report}: policytext analyze failed (see {tables}/failures.csv)")
     return time.perf_counter() - started
 

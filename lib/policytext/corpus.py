@@ -222,6 +222,8 @@ def _combine(files, keys, outcomes, cache_root: Path, out: Path, result: Analyze
             result.done += 1
             for name in TABLES:
                 df = pd.read_parquet(folder / f"{name}.parquet")
+                if name == "reports":  # the cache is keyed by content: the same report may sit elsewhere now
+                    df["path"] = str(f)
                 target = parquet / name / f"{result.done:06d}_{Path(f).stem}.parquet"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 df.to_parquet(target, index=False)
