@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import shutil
@@ -55,9 +56,13 @@ def expand(paths) -> list[Path]:
     return out
 
 
+#: Bumped when the files of a cache folder change.
+CACHE_FORMAT = 2
+
+
 def _key(path: Path, backend: str) -> str:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20] if path.is_file() else "missing"
-    return f"{digest}-{__version__}-{backend}"
+    return f"{digest}-{__version__}-{backend}-c{CACHE_FORMAT}"
 
 
 def report_tables(report, *, tokenizer) -> dict[str, pd.DataFrame]:
@@ -107,8 +112,10 @@ def _work(path: str, cache: str, backend: str) -> dict:
         tables = report_tables(report, tokenizer=get_tokenizer(backend))
         tmp = Path(cache + ".tmp")
         tmp.mkdir(parents=True, exist_ok=True)
-        for name, df in tables.items():
+        for name, df in tables.items():  # Parquet, and the CSV rows ready to concatenate (gzip, fast level)
             df.to_parquet(tmp / f"{name}.parquet", index=False)
+            csv = df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+            (tmp / f"{name}.csv.gz").write_bytes(gzip.compress(csv, compresslevel=1, mtime=0))
         if Path(cache).exists():
             shutil.rmtree(cache)
         tmp.rename(cache)
@@ -221,15 +228,21 @@ def _combine(files, keys, outcomes, cache_root: Path, out: Path, result: Analyze
                 continue
             result.done += 1
             for name in TABLES:
-                df = pd.read_parquet(folder / f"{name}.parquet")
-                if name == "reports":  # the cache is keyed by content: the same report may sit elsewhere now
-                    df["path"] = str(f)
                 target = parquet / name / f"{result.done:06d}_{Path(f).stem}.parquet"
                 target.parent.mkdir(parents=True, exist_ok=True)
-                df.to_parquet(target, index=False)
-                data = df.to_csv(index=False, header=name not in headers_written, lineterminator="\n")
-                csv_files[name].write(("\ufeff" + data if name not in headers_written else data).encode("utf-8"))
-                headers_written.add(name)
+                if name == "reports":  # the cache is keyed by content: the same report may sit elsewhere now
+                    df = pd.read_parquet(folder / f"{name}.parquet").assign(path=str(f))
+                    df.to_parquet(target, index=False)
+                    data = df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+                else:  # the worker's own files: copied, not parsed again
+                    shutil.copyfile(folder / f"{name}.parquet", target)
+                    data = gzip.decompress((folder / f"{name}.csv.gz").read_bytes())
+                if name in headers_written:
+                    data = data[data.index(b"\n") + 1:]
+                else:
+                    data = b"\xef\xbb\xbf" + data
+                    headers_written.add(name)
+                csv_files[name].write(data)
     finally:
         for handle in csv_files.values():
             handle.close()

@@ -91,27 +91,61 @@ def _load(path: str) -> ThemeDictionary:
                            terms={c: words[c] for c in categories}, path=path)
 
 
-def _term_index(dictionary: ThemeDictionary):
-    """(theme, term) pairs, longest terms first, for substring matching."""
-    return sorted(((c, t) for c in dictionary.categories for t in dictionary.terms[c]), key=lambda p: -len(p[1]))
+class _Matcher:
+    """Which theme words a token contains: for each theme, the longest (the first listed among equals).
+
+    Looks up every substring of a token (up to the longest word) in a hash of the
+    dictionary's words, and remembers each token, so a corpus run looks each
+    distinct token up once per dictionary.
+    """
+
+    def __init__(self, dictionary: ThemeDictionary):
+        self.words: dict[str, list[tuple[str, int]]] = {}
+        for theme in dictionary.categories:
+            for rank, word in enumerate(dictionary.terms[theme]):
+                self.words.setdefault(word, []).append((theme, rank))
+        self.longest = max(map(len, self.words), default=0)
+        self.known: dict[str, tuple[tuple[str, str], ...]] = {}
+
+    def __call__(self, token: str) -> tuple[tuple[str, str], ...]:
+        found = self.known.get(token)
+        if found is None:
+            best: dict[str, tuple[tuple[int, int], str]] = {}
+            n = len(token)
+            for i in range(n):
+                for j in range(i + 1, min(n, i + self.longest) + 1):
+                    for theme, rank in self.words.get(token[i:j], ()):
+                        key = (j - i, -rank)
+                        if theme not in best or key > best[theme][0]:
+                            best[theme] = (key, token[i:j])
+            found = self.known[token] = tuple((theme, word) for theme, (_, word) in best.items())
+        return found
+
+
+_MATCHERS: dict[tuple, _Matcher] = {}
+
+
+def _matcher(dictionary: ThemeDictionary) -> _Matcher:
+    key = tuple((theme, dictionary.terms[theme]) for theme in dictionary.categories)
+    matcher = _MATCHERS.get(key)
+    if matcher is None or len(matcher.known) > 500_000:  # bounded memory over long corpus runs
+        if len(_MATCHERS) >= 16:
+            _MATCHERS.clear()
+        matcher = _MATCHERS[key] = _Matcher(dictionary)
+    return matcher
 
 
 def match_tokens(tokens: pd.DataFrame, dictionary: ThemeDictionary, **filters) -> pd.DataFrame:
     """One row per (content token, theme) that matches: the token table's columns plus ``theme, term``.
 
-    A token matches a theme through the longest of the theme's words it contains.
-    Each distinct token is looked up once; the matches are then joined back.
+    A token matches a theme through the longest of the theme's words it contains
+    (among words of equal length, the one listed first).  Each distinct token is
+    looked up once; the matches are then joined back.
     """
     filters.setdefault("pos", None)
     content = content_tokens(tokens, **filters)
-    index = _term_index(dictionary)
-    rows = []
-    for token in content["token"].unique():
-        seen = set()
-        for theme, term in index:
-            if theme not in seen and term in token:
-                rows.append((token, theme, term))
-                seen.add(theme)
+    match = _matcher(dictionary)
+    rows = [(token, theme, term) for token in content["token"].unique() for theme, term in match(token)]
     lookup = pd.DataFrame(rows, columns=["token", "theme", "term"])
     matched = content.reset_index(drop=True).merge(lookup, on="token", how="inner", sort=False)
     order = {c: i for i, c in enumerate(dictionary.categories)}
@@ -138,18 +172,23 @@ def score_themes(tokens: pd.DataFrame, *, dictionary: ThemeDictionary | str | Pa
     sentence_totals = content.groupby("scope")["sentence"].nunique()
     matched = match_tokens(tokens, dictionary, **filters)
     matched = matched.assign(scope=scope_of(matched, by))
+    hits = matched.groupby(["scope", "theme"]).agg(tokens=("term", "size"), sentences=("sentence", "nunique"))
+    terms: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for (scope, theme, term), n in matched.groupby(["scope", "theme", "term"]).size().items():
+        terms.setdefault((scope, theme), []).append((term, int(n)))
     rows = []
     for scope in sorted(totals.index, key=_scope_key):
-        part = matched[matched["scope"] == scope]
         for theme in dictionary.categories:
-            hits = part[part["theme"] == theme]
-            counts = hits["term"].value_counts()
+            found = hits.loc[(scope, theme)] if (scope, theme) in hits.index else None
+            n_tokens = int(found["tokens"]) if found is not None else 0
+            n_sentences = int(found["sentences"]) if found is not None else 0
+            counts = sorted(terms.get((scope, theme), []), key=lambda kv: (-kv[1], kv[0]))
             rows.append({
-                "scope": scope, "theme": theme, "tokens": len(hits), "content_tokens": int(totals[scope]),
-                "share": len(hits) / totals[scope], "sentences": hits["sentence"].nunique(),
+                "scope": scope, "theme": theme, "tokens": n_tokens, "content_tokens": int(totals[scope]),
+                "share": n_tokens / totals[scope], "sentences": n_sentences,
                 "n_sentences": int(sentence_totals[scope]),
-                "sentence_share": hits["sentence"].nunique() / sentence_totals[scope],
-                "terms": " ".join(f"{t}×{n}" for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+                "sentence_share": n_sentences / sentence_totals[scope],
+                "terms": " ".join(f"{t}×{n}" for t, n in counts),
             })
     return pd.DataFrame(rows, columns=THEME_COLUMNS)
 
