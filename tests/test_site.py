@@ -190,3 +190,12 @@ def test_site_in_a_real_browser(site, tmp_path):
         browser.close()
     assert problems == []
     assert (shots / "index.png").stat().st_size > 10_000
+
+
+def test_landing_paragraph_describes_any_report(tmp_path):
+    report = tmp_path / "2016_county_x.txt"
+    report.write_text("2016年某县政府工作报告\n各位代表：\n一、2015年工作回顾\n全县完成地区生产总值120亿元，增长7.5%。\n"
+                      "二、2016年工作安排\n地区生产总值增长7%左右。\n", encoding="utf-8")
+    text = book._report_paragraph(report)
+    assert text.startswith("The report analysed in this build is `2016_county_x.txt`: the 2016")
+    assert "2 chapters" in text and "(review, 0 sections)" in text and "It states 3 quantities" in text

@@ -171,8 +171,8 @@ def _report_paragraph(report_path: Path) -> str:
                                   f"of {meta.place}" if meta.place else None,
                                   f"({meta.level} level)" if meta.level else None]))
     chapters = report.structure.chapters
-    outline = "; ".join(f"{c.chapter_title} ({c.chapter_role}, {c.sections} sections)"
-                        for c in chapters.itertuples())
+    outline = "; ".join(f"{c.chapter_title if isinstance(c.chapter_title, str) else f'chapter {c.chapter}'} "
+                        f"({c.chapter_role}, {c.sections} sections)" for c in chapters.itertuples())
     indicators = extract_indicators(report)
     return (f"The report analysed in this build is `{report_path.name}`: {what}, "
             f"{len(report.text):,} characters in {len(chapters)} chapters"
