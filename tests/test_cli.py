@@ -132,3 +132,14 @@ def test_save_tables_writes_csv_and_parquet_and_lists_them(tmp_path):
     assert (tmp_path / "doc" / "terms.csv").read_bytes().startswith(b"\xef\xbb\xbfterm,count\n")
     assert pd.read_parquet(tmp_path / "doc" / "terms.parquet").equals(terms)
     assert saved["file"].str.startswith(str(tmp_path)).all()  # outside the project: the full path
+
+
+def test_cache_key_changes_with_the_library(tmp_path, monkeypatch):
+    """A changed rule or lexicon must not reuse tables computed by the old code."""
+    from policytext import corpus
+
+    report = tmp_path / "a.txt"
+    report.write_bytes(paths.BUNDLED_REPORT.read_bytes())
+    before = corpus._key(report, "rjieba")
+    monkeypatch.setattr(corpus, "_library_fingerprint", lambda: "changed")
+    assert corpus._key(report, "rjieba") != before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -210,3 +211,8 @@ def test_national_growth_targets_2005_2013(corpus):
     t = compare_targets(reports)
     gdp = t[(t["indicator"] == "地区生产总值") & (t["kind"] == "growth")].set_index("target_year")["target_value"]
     assert gdp.loc[2005:2011].eq(8).all() and gdp.loc[2012:2013].eq(7.5).all()
+    results = t[(t["indicator"] == "地区生产总值") & (t["kind"] == "growth")].set_index("target_year")["result_value"]
+    # each year's result from the next report; 2010's is in the plan chapter of 2011, after 过去一年 (looking back);
+    # the 2008 report reviews five years and states no growth rate for 2007 alone
+    assert results.loc[[2005, 2006, 2008, 2009, 2010, 2011, 2012]].tolist() == [9.9, 10.7, 9.0, 8.7, 10.3, 9.2, 7.8]
+    assert pd.isna(results.loc[2007])

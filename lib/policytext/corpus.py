@@ -3,8 +3,8 @@
 :func:`analyze` turns reports (files or folders) into analysis-ready tables:
 
 * every report is analysed in a worker process (``jobs`` at a time) and its
-  tables are cached under ``<out>/.cache/<sha256>-<version>-<backend>/`` —
-  a rerun skips reports whose bytes, library version and backend are
+  tables are cached under ``<out>/.cache/<sha256>-<version>-<code>-<backend>-c<format>/`` —
+  a rerun skips reports whose bytes, library (version, code and resources) and backend are
   unchanged (``force=True`` recomputes);
 * the combined tables are then written report by report, in input order:
   one CSV per table (UTF-8 with BOM) and one Parquet file per table and
@@ -27,6 +27,7 @@ import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -60,9 +61,21 @@ def expand(paths) -> list[Path]:
 CACHE_FORMAT = 2
 
 
+@lru_cache(maxsize=1)
+def _library_fingerprint() -> str:
+    """A digest of the library's code and resources: any change to a rule or a lexicon invalidates
+    the cache, even between releases (the version number alone would keep stale tables)."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(__version__.encode())
+    for f in sorted(package.rglob("*")):
+        if f.is_file() and "__pycache__" not in f.parts:
+            digest.update(f.relative_to(package).as_posix().encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _key(path: Path, backend: str) -> str:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20] if path.is_file() else "missing"
-    return f"{digest}-{__version__}-{backend}-c{CACHE_FORMAT}"
+    return f"{digest}-{__version__}-{_library_fingerprint()}-{backend}-c{CACHE_FORMAT}"
 
 
 def report_tables(report, *, tokenizer) -> dict[str, pd.DataFrame]:

@@ -407,7 +407,7 @@ def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = N
         elif _LOOKS_AHEAD.match(s.text) or (report_year and s.text.startswith(f"{report_year}年")):
             looking_back = False
         if role == "tasks" and looking_back:
-            role = "review"
+            role, title = "review", None  # the heading names the plan's year, not the year looked back on
         for r in _sentence_rows(s.text, tokenizer, role, s.part, report_year, title):
             c = r.candidate
             indicator = canonical_indicator(r.subject) if r.subject else None
