@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -40,14 +39,11 @@ def tokenizer():
 
 
 def _execute_notebooks(report: Path, out: Path) -> list[Path]:
-    """Execute every notebook on ``report`` into ``out``, two at a time; return the executed copies."""
-    from policytext.book import execute_notebook, notebooks
+    """Execute every notebook on ``report`` into ``out`` as the run does (two at a time); the executed copies."""
+    from policytext.book import execute_all, notebooks
 
-    sources = notebooks()
-    targets = [out / nb.name for nb in sources]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda pair: execute_notebook(pair[0], pair[1], report=report), zip(sources, targets)))
-    return targets
+    execute_all(report, out, jobs=2)
+    return notebooks(out)
 
 
 @pytest.fixture(scope="session")

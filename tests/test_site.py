@@ -12,11 +12,12 @@ import pytest
 
 from policytext import book, cli, paths
 from policytext.corpus import report_tables
+from policytext.lexicons import read_tsv
 
 
 def test_data_dictionary_describes_every_column(bundled, tokenizer):
     described = {}
-    for table, column, meaning in book._tsv("data_dictionary.tsv"):
+    for table, column, meaning in read_tsv(paths.RESOURCES / "data_dictionary.tsv"):
         assert meaning.strip(), (table, column)
         described.setdefault(table, set()).add(column)
     for name, df in report_tables(bundled, tokenizer=tokenizer).items():
@@ -25,7 +26,7 @@ def test_data_dictionary_describes_every_column(bundled, tokenizer):
 
 
 def test_glossary_entries_are_complete():
-    rows = book._tsv("glossary.tsv")
+    rows = read_tsv(paths.RESOURCES / "glossary.tsv")
     assert len(rows) >= 30
     for term, pinyin, english in rows:
         assert term and pinyin and english

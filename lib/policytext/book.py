@@ -32,6 +32,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import PolicyTextError
+from .lexicons import read_tsv
 
 __all__ = ["notebooks", "execute_notebook", "execute_all", "build_site", "main"]
 
@@ -43,12 +44,6 @@ BOOK_FILES = ("_config.yml",)
 def notebooks(folder: Path = paths.NOTEBOOKS) -> list[Path]:
     """The collection's notebooks, ``NN-slug.ipynb``, in order."""
     return sorted(folder.glob("[0-9][0-9]-*.ipynb"))
-
-
-def _shown(path: Path, base: Path) -> str:
-    """``path`` relative to ``base`` when inside it, else absolute: what the outputs may show."""
-    path = Path(path).resolve()
-    return str(path.relative_to(base.resolve())) if path.is_relative_to(base.resolve()) else str(path)
 
 
 def execute_notebook(source: Path, target: Path, *, report: Path, kernel: str = "python3") -> float:
@@ -63,7 +58,7 @@ def execute_notebook(source: Path, target: Path, *, report: Path, kernel: str = 
     started = time.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        papermill.execute_notebook(str(source), str(target), parameters={"REPORT": _shown(report, paths.ROOT)},
+        papermill.execute_notebook(str(source), str(target), parameters={"REPORT": paths.shown(report)},
                                    kernel_name=kernel, cwd=str(source.parent), progress_bar=False,
                                    log_output=False)
     except papermill.PapermillExecutionError as exc:
@@ -77,7 +72,7 @@ def _analyze(report: Path, tables: Path) -> float:
 
     started = time.perf_counter()
     # the reports table records the path as given: relative to where the run started, when inside it
-    if cli_main(["analyze", _shown(report, Path.cwd()), "--out", str(tables), "--jobs", "1", "--no-progress"]) != 0:
+    if cli_main(["analyze", paths.shown(report, Path.cwd()), "--out", str(tables), "--jobs", "1", "--no-progress"]) != 0:
         raise PolicyTextError(f"{report}: policytext analyze failed (see {tables}/failures.csv)")
     return time.perf_counter() - started
 
@@ -115,11 +110,6 @@ def _toc(executed: list[Path]) -> str:
     lines += [f"  - file: {nb.stem}" for nb in executed]
     lines += [f"  - file: {page}" for page in GENERATED_PAGES]
     return "\n".join(lines) + "\n"
-
-
-def _tsv(name: str) -> list[list[str]]:
-    with open(paths.RESOURCES / name, encoding="utf-8") as f:
-        return [line.rstrip("\n").split("\t") for line in f if line.strip() and not line.startswith("#")]
 
 
 def _table(header: list[str], rows) -> str:
@@ -218,7 +208,7 @@ def _landing_page(executed: list[Path], book_dir: Path, report: Path | None) -> 
 
 
 def _glossary_page() -> str:
-    rows = sorted(_tsv("glossary.tsv"), key=lambda r: r[1].lower())
+    rows = sorted(read_tsv(paths.RESOURCES / "glossary.tsv"), key=lambda r: r[1].lower())
     return ("# Glossary\n\nThe Chinese policy terms of the notebooks, from "
             "`lib/policytext/resources/glossary.tsv`.\n\n" + _table(["term", "pinyin", "English"], rows))
 
@@ -238,7 +228,7 @@ def _data_page(book_dir: Path, tables: Path | None) -> str:
         if links:
             text += ["## Downloads (this run)\n", "\n".join(links) + "\n"]
     text.append("## Columns\n")
-    rows = _tsv("data_dictionary.tsv")
+    rows = read_tsv(paths.RESOURCES / "data_dictionary.tsv")
     for table in dict.fromkeys(r[0] for r in rows):
         title = "Columns in several tables" if table == "*" else f"`{table}`"
         text += [f"### {title}\n", _table(["column", "meaning"], [(f"`{c}`", m) for t, c, m in rows if t == table])]
@@ -255,7 +245,7 @@ def _methods_page() -> str:
     report = read_report(paths.BUNDLED_REPORT)
     score, _ = score_indicators(extract_indicators(report), load_indicator_annotations())
     domains = themes.load_dictionary()
-    summary, per_theme = score_theme_labels(themes.tag_sentences(tokenize(report), dictionary=domains, dominance=0.67),
+    summary, per_theme = score_theme_labels(themes.tag_sentences(tokenize(report), dictionary=domains),
                                             load_theme_annotations(), domains.categories)
     dictionaries = [themes.load_dictionary(n) for n in themes.available_dictionaries()]
     return "\n".join([
@@ -314,7 +304,7 @@ def build_site(executed_dir: Path, *, book_dir: Path, html_dir: Path, tables: Pa
     book_dir.mkdir(parents=True)
     for name in BOOK_FILES:
         shutil.copy2(paths.NOTEBOOKS / name, book_dir / name)
-    executed = sorted(executed_dir.glob("[0-9][0-9]-*.ipynb"))
+    executed = notebooks(executed_dir)
     for nb in executed:
         shutil.copy2(nb, book_dir / nb.name)
     (book_dir / "_toc.yml").write_text(_toc(executed), encoding="utf-8")
@@ -350,17 +340,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     report = Path(args.report).resolve()
     build = Path(args.build)
+    tables = Path(args.tables) if args.tables else None
     try:
         if not report.is_file():
             raise PolicyTextError(f"{args.report}: no such file")
         started = time.perf_counter()
-        timings = execute_all(report, build / "notebooks", jobs=args.jobs,
-                              tables=Path(args.tables) if args.tables else None)
+        timings = execute_all(report, build / "notebooks", jobs=args.jobs, tables=tables)
         for name, seconds in timings.items():
             print(f"ran {name} in {seconds:.1f} s", file=sys.stderr)
         if not args.no_site:
             index = build_site(build / "notebooks", book_dir=build / "book", html_dir=build / "html",
-                               tables=Path(args.tables) if args.tables else None, report=report)
+                               tables=tables, report=report)
             print(f"site built in {time.perf_counter() - started:.1f} s: open {index.resolve()} "
                   f"(or `python -m http.server -d {index.parent}` and visit http://localhost:8000)", file=sys.stderr)
     except PolicyTextError as exc:

@@ -36,7 +36,6 @@ the missing words, and the segmenter drops the masks from the tokens.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -46,6 +45,7 @@ import pandas as pd
 
 from . import paths
 from .chars import CJK, HSPACE, TERMINATORS, is_cjk
+from .lexicons import read_tsv
 from .rewrite import Edit, OffsetMap, Rewriter, restore_raw as _restore
 
 __all__ = ["CleanText", "clean_text", "restore_raw", "AUDIT_COLUMNS"]
@@ -174,11 +174,9 @@ class _Rule(NamedTuple):
 @lru_cache(maxsize=1)
 def _rules() -> tuple[_Rule, ...]:
     rules = []
-    with open(paths.RESOURCES / "boilerplate.tsv", encoding="utf-8") as f:
-        for row in csv.reader((l for l in f if l.strip() and not l.startswith("#")), delimiter="\t"):
-            region, scope, name, pattern, *rest = row
-            confirm = re.compile(rest[0]) if rest and rest[0] else None
-            rules.append(_Rule(region, scope, name, re.compile(pattern), confirm))
+    for region, scope, name, pattern, *rest in read_tsv(paths.RESOURCES / "boilerplate.tsv"):
+        confirm = re.compile(rest[0]) if rest and rest[0] else None
+        rules.append(_Rule(region, scope, name, re.compile(pattern), confirm))
     return tuple(rules)
 
 

@@ -74,6 +74,6 @@ def save_tables(doc_id: str, /, *, folder: str | Path | None = None, **tables: p
     rows = []
     for name, df in tables.items():
         csv = save_table(df, name, doc_id=doc_id, folder=folder)
-        shown = csv.relative_to(paths.ROOT) if csv.is_relative_to(paths.ROOT) else csv
-        rows.append({"table": name, "rows": len(df), "columns": df.shape[1], "file": f"{shown} (and .parquet)"})
+        rows.append({"table": name, "rows": len(df), "columns": df.shape[1],
+                     "file": f"{paths.shown(csv)} (and .parquet)"})
     return pd.DataFrame(rows)

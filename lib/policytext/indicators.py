@@ -32,7 +32,6 @@ over every sentence, then reads each quantity's context:
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -41,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from . import paths
+from .lexicons import read_tsv
 from .numbers import SUFFIX_QUALIFIERS, Candidate, scan_numbers
 
 if TYPE_CHECKING:
@@ -104,12 +104,8 @@ class _Indicator(NamedTuple):
 @lru_cache(maxsize=1)
 def load_indicators() -> tuple[_Indicator, ...]:
     """The canonical indicator table of ``resources/indicators.tsv``."""
-    out = []
-    with open(paths.RESOURCES / "indicators.tsv", encoding="utf-8") as f:
-        for row in csv.reader((l for l in f if l.strip() and not l.startswith("#")), delimiter="\t"):
-            canonical, english, synonyms, headline, target = row[:5]
-            out.append(_Indicator(canonical, english, tuple(synonyms.split("|")), headline == "yes", target))
-    return tuple(out)
+    return tuple(_Indicator(canonical, english, tuple(synonyms.split("|")), headline == "yes", target)
+                 for canonical, english, synonyms, headline, target, *_ in read_tsv(paths.RESOURCES / "indicators.tsv"))
 
 
 @lru_cache(maxsize=1)

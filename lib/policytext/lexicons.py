@@ -1,4 +1,4 @@
-"""Load the plain-text lexicons in ``resources/`` (user dictionary, stopwords, units).
+"""Load the plain-text lexicons in ``resources/`` (user dictionary, stopwords, units, any TSV table).
 
 Each file starts with a header saying where its entries come from.  Nothing
 is loaded at import time; every loader is cached after its first call.
@@ -6,14 +6,13 @@ is loaded at import time; every loader is cached after its first call.
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 from . import paths
 
-__all__ = ["DictTerm", "Unit", "read_userdict", "load_stopwords", "load_units", "USERDICT"]
+__all__ = ["DictTerm", "Unit", "read_userdict", "read_tsv", "load_stopwords", "load_units", "USERDICT"]
 
 USERDICT = paths.RESOURCES / "userdict.txt"
 POLICY_STOPWORDS = paths.RESOURCES / "stopwords_policy.txt"
@@ -40,6 +39,15 @@ def _content_lines(path: Path):
             line = line.rstrip("\n")
             if line.strip():
                 yield line
+
+
+def read_tsv(path: str | Path) -> list[list[str]]:
+    """Rows of a tab-separated resource, blank lines and ``#`` comments skipped.
+
+    No quoting: a field may hold ``"`` (regular expressions, glosses such as
+    ``"red" property management``) and is read exactly as written.
+    """
+    return [line.split("\t") for line in _content_lines(Path(path)) if not line.startswith("#")]
 
 
 def read_userdict(path: str | Path = USERDICT) -> list[DictTerm]:
@@ -82,6 +90,5 @@ def load_stopwords(*, general: bool = True, policy: bool = True) -> frozenset[st
 @lru_cache(maxsize=1)
 def load_units() -> tuple[Unit, ...]:
     """Units of measurement with their base unit and factor (longest first)."""
-    rows = csv.reader((l for l in _content_lines(UNITS) if not l.startswith("#")), delimiter="\t")
-    units = [Unit(u, b, float(f), k) for u, b, f, k in rows]
+    units = [Unit(u, b, float(f), k) for u, b, f, k in read_tsv(UNITS)]
     return tuple(sorted(units, key=lambda u: -len(u.unit)))

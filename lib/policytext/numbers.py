@@ -29,7 +29,6 @@ article, not a count), or matches a documented label pattern
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,7 +36,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import paths
-from .lexicons import load_units
+from .lexicons import load_units, read_tsv
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -129,10 +128,8 @@ def _grammar() -> tuple[re.Pattern, dict]:
 @lru_cache(maxsize=1)
 def _labels() -> dict[str, list[tuple[str, re.Pattern]]]:
     rules: dict[str, list[tuple[str, re.Pattern]]] = {}
-    with open(paths.RESOURCES / "quantity_labels.tsv", encoding="utf-8") as f:
-        for row in csv.reader((l for l in f if l.strip() and not l.startswith("#")), delimiter="\t"):
-            where, rule, pattern = row[:3]
-            rules.setdefault(where, []).append((rule, re.compile(pattern)))
+    for where, rule, pattern, *_ in read_tsv(paths.RESOURCES / "quantity_labels.tsv"):
+        rules.setdefault(where, []).append((rule, re.compile(pattern)))
     return rules
 
 

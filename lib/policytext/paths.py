@@ -42,3 +42,10 @@ BUNDLED_REPORT = DATA_RAW / "2018_district_qingshan.txt"
 
 #: The optional development corpus of real reports (never committed).
 CORPUS = Path(os.environ.get("POLICYTEXT_CORPUS", ROOT.parent / "shared" / "corpus")).resolve()
+
+
+def shown(path: str | Path, base: Path = ROOT) -> str:
+    """``path`` relative to ``base`` when inside it, else absolute: what outputs may show, so that
+    notebooks, tables and the site do not carry the absolute paths of the machine that made them."""
+    path, base = Path(path).resolve(), Path(base).resolve()
+    return str(path.relative_to(base)) if path.is_relative_to(base) else str(path)

@@ -31,9 +31,13 @@ from .errors import PolicyTextError
 from .keywords import content_tokens, scope_of
 
 __all__ = ["ThemeDictionary", "load_dictionary", "available_dictionaries", "match_tokens", "score_themes",
-           "tag_sentences", "THEME_COLUMNS"]
+           "tag_sentences", "THEME_COLUMNS", "DOMINANCE"]
 
 THEMES_DIR = paths.RESOURCES / "themes"
+#: Default of :func:`tag_sentences`: a sentence also gets every theme with at least two thirds of the
+#: hits of its strongest one.  Chosen on the 125 development sentences of the bundled report's hand
+#: labels (exact agreement 0.78 against 0.68 at 0.5); the 70 held-out sentences agree (0.80).
+DOMINANCE = 0.67
 THEME_COLUMNS = ["scope", "theme", "tokens", "content_tokens", "share", "sentences", "n_sentences",
                  "sentence_share", "terms"]
 
@@ -59,9 +63,11 @@ def available_dictionaries() -> list[str]:
     return sorted(p.stem for p in THEMES_DIR.glob("*.yaml"))
 
 
-def load_dictionary(source: str | Path = "policy_domains") -> ThemeDictionary:
+def load_dictionary(source: "ThemeDictionary | str | Path" = "policy_domains") -> ThemeDictionary:
     """Load a dictionary by name (``policy_domains``, ``new_development_concepts``,
-    ``environment_attention``) or from a YAML file in cntext's schema."""
+    ``environment_attention``) or from a YAML file in cntext's schema (a loaded one is returned as is)."""
+    if isinstance(source, ThemeDictionary):
+        return source
     path = Path(source)
     if not path.suffix and not path.exists():
         path = THEMES_DIR / f"{source}.yaml"
@@ -163,8 +169,7 @@ def score_themes(tokens: pd.DataFrame, *, dictionary: ThemeDictionary | str | Pa
     ``sentence_share``, and ``terms``, the matched words with their counts
     (``生态×9 环保×3``), for provenance.
     """
-    if not isinstance(dictionary, ThemeDictionary):
-        dictionary = load_dictionary(dictionary)
+    dictionary = load_dictionary(dictionary)
     filters.setdefault("pos", None)
     content = content_tokens(tokens, **filters)
     content = content.assign(scope=scope_of(content, by))
@@ -201,7 +206,7 @@ def _scope_key(scope: str):
 
 
 def tag_sentences(tokens: pd.DataFrame, *, dictionary: ThemeDictionary | str | Path = "policy_domains",
-                  min_hits: int = 1, dominance: float = 0.5, **filters) -> pd.DataFrame:
+                  min_hits: int = 1, dominance: float = DOMINANCE, **filters) -> pd.DataFrame:
     """Each sentence's themes (multi-label), with the hits behind them.
 
     A sentence gets every theme with at least ``min_hits`` matching tokens and
@@ -209,8 +214,7 @@ def tag_sentences(tokens: pd.DataFrame, *, dictionary: ThemeDictionary | str | P
     theme that occurs; 1 keeps only the strongest).  Columns: ``sentence,
     themes`` (``|``-joined, sorted by hits), ``hits`` (``theme:n``), ``terms``.
     """
-    if not isinstance(dictionary, ThemeDictionary):
-        dictionary = load_dictionary(dictionary)
+    dictionary = load_dictionary(dictionary)
     matched = match_tokens(tokens, dictionary, **filters)
     sentences = content_tokens(tokens, pos=None)["sentence"].drop_duplicates().sort_values()
     rows = []
