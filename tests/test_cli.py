@@ -94,6 +94,23 @@ def test_analyze_isolates_failures(tmp_path, capsysbinary):
     assert len(failures) == 1 and "empty" in failures["reason"].iloc[0]
 
 
+def test_analyze_reads_identical_files_once(tmp_path, capsysbinary):
+    """Two copies of a report are analysed once and both listed; copies of a bad file both fail."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (src / name).write_bytes(paths.BUNDLED_REPORT.read_bytes())
+        (src / f"bad_{name}").write_bytes(b"")
+    code, _, err = _run(capsysbinary, "analyze", str(src), "--out", str(tmp_path / "out"), "--no-progress",
+                        "--jobs", "2")
+    assert code == 1 and "analysed 2 of 4 report(s) (0 from the cache, 2 identical to another file)" in err
+    reports = pd.read_csv(tmp_path / "out" / "reports.csv", encoding="utf-8-sig")
+    assert reports["path"].tolist() == [str(src / "a.txt"), str(src / "b.txt")]
+    failures = pd.read_csv(tmp_path / "out" / "failures.csv", encoding="utf-8-sig")
+    assert failures["path"].tolist() == [str(src / "bad_a.txt"), str(src / "bad_b.txt")]
+    assert "same content as" in failures["reason"].iloc[1] and "empty" in failures["reason"].iloc[1]
+
+
 def test_analyze_caches_by_content(tmp_path, capsysbinary):
     src = tmp_path / "in"
     src.mkdir()
@@ -123,13 +140,27 @@ def test_console_script_exit_status_and_help(tmp_path):
     assert helped.returncode == 0 and "--format" in helped.stdout and "examples:" in helped.stdout
 
 
+def test_csv_reads_back_as_written():
+    """Booleans, missing values, empty strings, commas, quotes and line breaks survive a round trip."""
+    from policytext.export import table_bytes
+
+    df = pd.DataFrame({"text": ["a,b", 'say "hi"', "two\nlines", "", None], "flag": [True, False, True, False, True],
+                       "n": pd.array([1, None, 3, 4, 5], dtype="Int64"), "x": [0.1, 2.5, None, 1e20, -3.0]})
+    back = pd.read_csv(io.BytesIO(table_bytes(df, "csv")), encoding="utf-8-sig", keep_default_na=False,
+                       na_values={"n": [""], "x": [""]})
+    assert back["text"].tolist() == ["a,b", 'say "hi"', "two\nlines", "", ""]
+    assert back["flag"].tolist() == df["flag"].tolist()
+    assert back["n"].astype("Int64").equals(df["n"]) and back["x"].equals(df["x"])
+
+
 def test_save_tables_writes_csv_and_parquet_and_lists_them(tmp_path):
     from policytext.export import save_tables
 
     terms = pd.DataFrame({"term": ["发展", "建设"], "count": [3, 2]})
     saved = save_tables("doc", folder=tmp_path, terms=terms, empty=terms.iloc[:0])
     assert saved[["table", "rows", "columns"]].values.tolist() == [["terms", 2, 2], ["empty", 0, 2]]
-    assert (tmp_path / "doc" / "terms.csv").read_bytes().startswith(b"\xef\xbb\xbfterm,count\n")
+    # BOM for Excel; text quoted, numbers not (Arrow's CSV writer)
+    assert (tmp_path / "doc" / "terms.csv").read_bytes() == '\ufeff"term","count"\n"发展",3\n"建设",2\n'.encode()
     assert pd.read_parquet(tmp_path / "doc" / "terms.parquet").equals(terms)
     assert saved["file"].str.startswith(str(tmp_path)).all()  # outside the project: the full path
 

@@ -91,6 +91,19 @@ def test_offsets_index_the_segmented_text(tokenizer):
         assert text[t.start:t.end] == t.text
 
 
+@pytest.mark.parametrize("backend", ["rjieba", "jieba"])
+def test_a_whole_report_at_once_gives_the_tokens_of_each_sentence(backend):
+    """segment_many (the fast path of tokenize) and segment agree, masks, spaces and numbers included."""
+    tk = PolicyTokenizer(backend=backend)
+    texts = SENTENCES[:60] + ["", "  ", "**", "进一步降低企业制度**易成本，*推进改革。", "增长 8% ，2017年 完成39亿元*",
+                              "＊推进＊＊建设＊"]
+    index, words, tags, starts, ends, near = tk.segment_many(texts)
+    together = list(zip(index.tolist(), words.tolist(), tags.tolist(), starts.tolist(), ends.tolist(), near.tolist()))
+    one_by_one = [(i, *t) for i, text in enumerate(texts) for t in tk.segment(text)]
+    assert together == one_by_one
+    assert any(t[-1] for t in one_by_one) and all(texts[i][a:b] == w for i, w, _, a, b, _ in together)
+
+
 def test_tokens_table_points_into_the_raw_text(bundled, tokenizer):
     df = tokenize(bundled, tokenizer=tokenizer)
     raw = bundled.raw_text

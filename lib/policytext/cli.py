@@ -198,7 +198,8 @@ def cmd_analyze(args) -> int:
                      backend=args.backend)
     for failure in result.failures:
         print(f"policytext: error: {failure['reason']}", file=sys.stderr)
-    print(f"policytext: analysed {result.done} of {result.reports} report(s) ({result.cached} from the cache) "
+    copies = f", {result.copies} identical to another file" if result.copies else ""
+    print(f"policytext: analysed {result.done} of {result.reports} report(s) ({result.cached} from the cache{copies}) "
           f"in {result.seconds:.1f} s; tables in {result.out}/ (CSV) and {result.out}/parquet/", file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_BAD_INPUT
 

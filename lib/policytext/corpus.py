@@ -2,8 +2,8 @@
 
 :func:`analyze` turns reports (files or folders) into analysis-ready tables:
 
-* every report is analysed in a worker process (``jobs`` at a time) and its
-  tables are cached under ``<out>/.cache/<sha256>-<version>-<code>-<backend>-c<format>/`` —
+* every report is analysed in a worker process (``jobs`` at a time; identical
+  files once) and its tables are cached under ``<out>/.cache/<sha256>-<version>-<code>-<backend>-c<format>/`` —
   a rerun skips reports whose bytes, library (version, code and resources) and backend are
   unchanged (``force=True`` recomputes);
 * the combined tables are then written report by report, in input order:
@@ -34,7 +34,7 @@ import pandas as pd
 
 from . import __version__
 from .errors import PolicyTextError, ReportError
-from .export import write_table
+from .export import BOM, arrow_table, csv_bytes, parquet_bytes, write_table
 
 __all__ = ["analyze", "AnalyzeResult", "TABLES", "expand"]
 
@@ -126,9 +126,9 @@ def _work(path: str, cache: str, backend: str) -> dict:
         tmp = Path(cache + ".tmp")
         tmp.mkdir(parents=True, exist_ok=True)
         for name, df in tables.items():  # Parquet, and the CSV rows ready to concatenate (gzip, fast level)
-            df.to_parquet(tmp / f"{name}.parquet", index=False)
-            csv = df.to_csv(index=False, lineterminator="\n").encode("utf-8")
-            (tmp / f"{name}.csv.gz").write_bytes(gzip.compress(csv, compresslevel=1, mtime=0))
+            table = arrow_table(df)
+            (tmp / f"{name}.parquet").write_bytes(parquet_bytes(table))
+            (tmp / f"{name}.csv.gz").write_bytes(gzip.compress(csv_bytes(table, bom=False), compresslevel=1, mtime=0))
         if Path(cache).exists():
             shutil.rmtree(cache)
         tmp.rename(cache)
@@ -149,6 +149,7 @@ class AnalyzeResult:
     reports: int = 0
     done: int = 0
     cached: int = 0
+    copies: int = 0  # files identical to an earlier file of the run (analysed once)
     failures: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     bytes: int = 0
@@ -171,11 +172,15 @@ def analyze(paths, out, *, jobs: int | None = None, force: bool = False, progres
     started = time.perf_counter()
     result = AnalyzeResult(out=out, reports=len(files))
     keys = [_key(f, backend) for f in files]
-    todo = [(f, k) for f, k in zip(files, keys) if force or not (cache_root / k).is_dir()]
-    result.cached = len(files) - len(todo)
+    first = {}  # each content is analysed once per run: a copy of a report is served from its twin's cache
+    for f, k in zip(files, keys):
+        first.setdefault(k, f)
+    todo = [(f, k) for k, f in first.items() if force or not (cache_root / k).is_dir()]
+    result.copies = len(files) - len(first)
+    result.cached = len(first) - len(todo)
     outcomes: dict[str, dict] = {}
     jobs = max(1, jobs or os.cpu_count() or 1)
-    bar = _progress(len(files), result.cached, progress)
+    bar = _progress(len(files), result.cached + result.copies, progress)
     if todo:
         if jobs == 1 or len(todo) == 1:
             for f, k in todo:
@@ -188,6 +193,11 @@ def analyze(paths, out, *, jobs: int | None = None, force: bool = False, progres
                     outcomes[outcome["path"]] = _record(outcome, bar, result)
     if bar is not None:
         bar.close()
+    for f, k in zip(files, keys):  # a copy of a report that failed fails too
+        twin = outcomes.get(str(first[k]))
+        if f != first[k] and twin is not None and not twin["ok"]:
+            outcomes[str(f)] = {"path": str(f), "ok": False, "reason": f"{f}: same content as {twin['reason']}"}
+            result.failures.append({"path": str(f), "reason": outcomes[str(f)]["reason"]})
     _combine(files, keys, outcomes, cache_root, out, result)
     result.seconds = time.perf_counter() - started
     return result
@@ -244,16 +254,16 @@ def _combine(files, keys, outcomes, cache_root: Path, out: Path, result: Analyze
                 target = parquet / name / f"{result.done:06d}_{Path(f).stem}.parquet"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if name == "reports":  # the cache is keyed by content: the same report may sit elsewhere now
-                    df = pd.read_parquet(folder / f"{name}.parquet").assign(path=str(f))
-                    df.to_parquet(target, index=False)
-                    data = df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+                    table = arrow_table(pd.read_parquet(folder / f"{name}.parquet").assign(path=str(f)))
+                    target.write_bytes(parquet_bytes(table))
+                    data = csv_bytes(table, bom=False)
                 else:  # the worker's own files: copied, not parsed again
                     shutil.copyfile(folder / f"{name}.parquet", target)
                     data = gzip.decompress((folder / f"{name}.csv.gz").read_bytes())
                 if name in headers_written:
                     data = data[data.index(b"\n") + 1:]
                 else:
-                    data = b"\xef\xbb\xbf" + data
+                    data = BOM + data
                     headers_written.add(name)
                 csv_files[name].write(data)
     finally:

@@ -377,6 +377,18 @@ def _sentence_rows(text: str, tokenizer: "PolicyTokenizer", role: str | None, pa
 # ------------------------------------------------------------------ the report
 
 
+class _Sentence(NamedTuple):  # the columns of the sentence table that extraction reads
+    part: str
+    chapter: object
+    chapter_role: object
+    chapter_title: object
+    section: object
+    paragraph: int
+    sentence: int
+    text: str
+    clean_start: int
+
+
 def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = None) -> pd.DataFrame:
     """One row per quantity the report states (see the module docstring for the columns).
 
@@ -391,7 +403,7 @@ def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = N
     sentences = doc.structure.sentences
     records = []
     looking_back, paragraph = False, None
-    for s in sentences.itertuples(index=False):
+    for s in map(_Sentence._make, zip(*(sentences[c].tolist() for c in _Sentence._fields))):  # lists: fast to iterate
         if s.part == "front_matter":
             continue
         role = s.chapter_role if isinstance(s.chapter_role, str) else None

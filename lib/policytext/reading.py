@@ -18,7 +18,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-import unicodedata
 from pathlib import Path
 
 from .chars import count_han
@@ -85,16 +84,20 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>", *, declared: str | N
                             "(a binary file, or text in another encoding)")
 
 
+#: Control (Cc, except tab and line breaks), private-use (Co) and surrogate (Cs) characters, and U+FFFD.
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd"
+                         "\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+
+
 def _check_text(text: str, path: Path) -> None:
     if not text.strip():
         raise ReportError(path, "contains only white space, no text")
-    controls = sum(1 for c in text if unicodedata.category(c) in ("Cc", "Co", "Cs")
-                   and c not in "\t\n\r\f\v" or c == "\ufffd")
+    controls = len(_CONTROL_RE.findall(text))
     if controls > max(5, 0.01 * len(text)):
         raise ReportError(path, f"looks binary or garbled: {controls} control or replacement characters "
                                 f"in {len(text)} characters")
     han = count_han(text)
-    visible = sum(1 for c in text if not c.isspace())
+    visible = sum(map(len, text.split()))  # characters that are not white space
     if han < MIN_HAN or han < MIN_HAN_SHARE * visible:
         raise ReportError(path, f"no Chinese text: {han} Chinese characters in {visible} non-space characters; "
                                 "is this a government work report?")

@@ -136,37 +136,104 @@ class PolicyTokenizer:
 
     def segment(self, text: str) -> list[Token]:
         """Tokens of ``text`` with POS tags and offsets into ``text``."""
+        words: list[str] = []
+        tags: list[str] = []
+        with self._lock:
+            specials = set(self._cut(text, words, tags))
         out: list[Token] = []
-        mask_edges: set[int] = set()
+        offset = 0
+        for i, (word, tag) in enumerate(zip(words, tags)):
+            start, offset = offset, offset + len(word)
+            if word.strip() and not (i in specials and tag == _MASK):
+                if self.backend == "rjieba" and i not in specials:
+                    tag = self._term_pos.get(word, tag)
+                near = (i - 1 in specials and tags[i - 1] == _MASK) or (i + 1 in specials and tags[i + 1] == _MASK)
+                out.append(Token(word, tag, start, offset, near))
+        return out
+
+    def _cut(self, text: str, words: list[str], tags: list[str]) -> list[int]:
+        """Append the pieces of ``text`` to ``words``/``tags``; return the positions (in ``words``) of the cut-out pieces.
+
+        The pieces cover ``text`` character for character: numbers and dates (one piece each, POS
+        ``m``/``t``), masks (POS ``_MASK``), and the backend's tokens of the runs between them,
+        white space included.
+        """
+        specials = []
+        tag = self._tag_pairs
         pos = 0
         for m in self._special.finditer(text):
             if m.start() > pos:
-                out.extend(self._jieba(text[pos:m.start()], pos))
-            if m.lastgroup == "mask":
-                mask_edges.update((m.start(), m.end()))
-            else:
-                out.append(Token(m.group(), "t" if m.lastgroup == "date" else "m", m.start(), m.end()))
+                pairs = tag(text[pos:m.start()])
+                if pairs:
+                    w, f = zip(*pairs)
+                    words.extend(w)
+                    tags.extend(f)
+            specials.append(len(words))
+            words.append(m.group())
+            tags.append(_SPECIAL_TAGS[m.lastgroup])
             pos = m.end()
         if pos < len(text):
-            out.extend(self._jieba(text[pos:], pos))
-        if mask_edges:
-            out = [t._replace(near_mask=t.start in mask_edges or t.end in mask_edges) for t in out]
-        return out
+            pairs = tag(text[pos:])
+            if pairs:
+                w, f = zip(*pairs)
+                words.extend(w)
+                tags.extend(f)
+        return specials
 
-    def _jieba(self, chunk: str, offset: int) -> list[Token]:
-        tokens = []
+    def segment_many(self, texts: Iterable[str]) -> tuple[np.ndarray, ...]:
+        """Tokens of many texts at once, as arrays ``(text_index, words, tags, starts, ends, near_mask)``.
+
+        The same tokens as :meth:`segment` text by text (offsets are into each text), built for a
+        whole report: the pieces of every text (see :meth:`_cut`) are collected first, a token's
+        offset is the running sum of the lengths before it, and white space and masks are then
+        dropped with array operations, never token by token in Python.
+        """
+        words: list[str] = []
+        tags: list[str] = []
+        counts: list[int] = []
+        specials: list[int] = []  # positions of number/date/mask pieces (not tagged by the backend)
         with self._lock:  # jieba's tokenizers are not thread-safe while they lazily load
-            if self.backend == "jieba":
-                pairs = list(self._pos.cut(chunk, HMM=self.hmm))
-            else:  # rjieba keeps its own tag for a word it already knows: use the dictionary's
-                pairs = [(w, self._term_pos.get(w, f)) for w, f in self._tokenizer.tag(chunk, self.hmm)]
-        for word, flag in pairs:
-            if not word.strip():
-                offset += len(word)
-                continue
-            tokens.append(Token(word, flag, offset, offset + len(word)))
-            offset += len(word)
-        return tokens
+            for text in texts:
+                before = len(words)
+                specials.extend(self._cut(text, words, tags))
+                counts.append(len(words) - before)
+        n = len(words)
+        count = np.asarray(counts, dtype=np.int64)
+        index = np.repeat(np.arange(len(count), dtype=np.int64), count)
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=n)
+        ends = np.cumsum(lengths)
+        ends -= np.repeat(np.concatenate(([0], ends))[np.cumsum(count) - count], count)  # per text
+        starts = ends - lengths
+        word = np.empty(n, dtype=object)
+        word[:] = words
+        tag_of = np.empty(n, dtype=object)
+        tag_of[:] = tags
+        codes, uniques = pd.factorize(word)
+        is_special = np.zeros(n, dtype=bool)
+        is_special[specials] = True
+        is_mask = is_special & (tag_of == _MASK)
+        blank = np.fromiter((not u.strip() for u in uniques), dtype=bool, count=len(uniques))[codes]
+        if self.backend == "rjieba" and n:  # rjieba keeps its own tag for a word it already knows: use ours
+            ours = np.array([self._term_pos.get(u) for u in uniques], dtype=object)[codes]
+            replace = (ours != None) & ~is_special  # noqa: E711 (element-wise)
+            tag_of[replace] = ours[replace]
+        same_text = index[1:] == index[:-1]
+        near = np.zeros(n, dtype=bool)
+        near[1:] |= is_mask[:-1] & same_text  # starts where a mask ends
+        near[:-1] |= is_mask[1:] & same_text  # ends where a mask starts
+        keep = ~(blank | is_mask)
+        return index[keep], word[keep], tag_of[keep], starts[keep], ends[keep], near[keep]
+
+    def _tag_pairs(self, chunk: str) -> list[tuple[str, str]]:
+        """``(word, tag)`` pairs of the backend for a run of text, covering it character for character."""
+        if self.backend == "jieba":
+            return [(p.word, p.flag) for p in self._pos.cut(chunk, HMM=self.hmm)]
+        return self._tokenizer.tag(chunk, self.hmm)
+
+
+#: POS of the pieces cut out before segmentation (a mask is dropped from the tokens).
+_MASK = "\0mask"
+_SPECIAL_TAGS = {"date": "t", "num": "m", "mask": _MASK}
 
 
 @lru_cache(maxsize=2)
@@ -201,25 +268,21 @@ def tokenize(doc: "Report", *, tokenizer: PolicyTokenizer | None = None,
     tokenizer = tokenizer or get_tokenizer()
     stopwords = load_stopwords() if stopwords is None else stopwords
     sentences = doc.structure.sentences
-    cols: dict[str, list] = {c: [] for c in ("sentence_row", "token", "pos", "clean_start", "clean_end", "near_mask")}
-    for row, (text, base) in enumerate(zip(sentences["text"], sentences["clean_start"])):
-        for t in tokenizer.segment(text):
-            cols["sentence_row"].append(row)
-            cols["token"].append(t.text)
-            cols["pos"].append(t.pos)
-            cols["clean_start"].append(base + t.start)
-            cols["clean_end"].append(base + t.end)
-            cols["near_mask"].append(t.near_mask)
-    rows = np.asarray(cols.pop("sentence_row"), dtype=np.int64)
-    context = sentences.iloc[rows][["part", "chapter", "section", "paragraph", "sentence"]].reset_index(drop=True)
-    df = pd.concat([context, pd.DataFrame(cols)], axis=1)
-    df.insert(0, "doc_id", doc.doc_id)
+    rows, words, tags, starts, ends, near = tokenizer.segment_many(sentences["text"].tolist())
+    clean_start = sentences["clean_start"].to_numpy(dtype=np.int64)[rows] + starts
+    clean_end = clean_start + (ends - starts)
+    columns = {"doc_id": np.full(len(rows), doc.doc_id, dtype=object)}
+    for col in ("part", "chapter", "section", "paragraph", "sentence"):
+        columns[col] = sentences[col].array.take(rows)
+    columns.update(token=words, pos=tags, start=clean_start, end=clean_end, clean_start=clean_start,
+                   clean_end=clean_end)
+    df = pd.DataFrame(columns)
     if len(df):
-        df["start"], df["end"] = doc.clean.offsets.raw_spans(df["clean_start"].to_numpy(), df["clean_end"].to_numpy())
-    else:
-        df["start"], df["end"] = [], []
-    tokens = df["token"]
-    df["stopword"] = tokens.isin(stopwords)
-    df["punct"] = tokens.str.match(_PUNCT_RE)
-    df["dict_term"] = tokens.isin(tokenizer.terms)
+        df["start"], df["end"] = doc.clean.offsets.raw_spans(clean_start, clean_end)
+    codes, uniques = pd.factorize(words)  # the flags are computed once per distinct token
+    df["stopword"] = np.fromiter((u in stopwords for u in uniques), dtype=bool, count=len(uniques))[codes]
+    df["punct"] = np.fromiter((_PUNCT_RE.match(u) is not None for u in uniques), dtype=bool,
+                              count=len(uniques))[codes]
+    df["dict_term"] = np.fromiter((u in tokenizer.terms for u in uniques), dtype=bool, count=len(uniques))[codes]
+    df["near_mask"] = near
     return df[TOKEN_COLUMNS]

@@ -37,16 +37,26 @@ def _headline(df: pd.DataFrame, status: Iterable[str]) -> pd.DataFrame:
     return df[df["headline"] & df["status"].isin(list(status))]
 
 
-def _pick(table: pd.DataFrame, indicator: str, kind: str, unit: str, year) -> pd.Series | None:
-    """The result for ``indicator`` in ``year``: a headline figure first, else any actual or estimate."""
-    rows = table[(table["indicator"] == indicator) & (table["kind"] == kind) & (table["unit"] == unit)
-                 & table["status"].isin(["actual", "estimate"])]
-    if year is not None and not pd.isna(year):
-        rows = rows[rows["year"] == year]
-    if not len(rows):
+class _Results:
+    """A report's actual and estimated figures, headline figures first, indexed by ``(indicator, kind, unit)``.
+
+    Indexed once per report, so that looking up each target's result does not filter the whole table.
+    """
+
+    def __init__(self, table: pd.DataFrame):
+        rows = table.loc[table["status"].isin(["actual", "estimate"]) & table["indicator"].notna(),
+                         ["indicator", "kind", "unit", "year", "headline", "number_text", "value", "status"]]
+        rows = rows.sort_values("headline", ascending=False, kind="stable")
+        self.where: dict[tuple, list[dict]] = {}
+        for row in rows.to_dict("records"):
+            self.where.setdefault((row["indicator"], row["kind"], row["unit"]), []).append(row)
+
+    def pick(self, indicator: str, kind: str, unit: str, year) -> dict | None:
+        """The result for ``indicator`` in ``year``: a headline figure first, else any actual or estimate."""
+        for row in self.where.get((indicator, kind, unit), ()):
+            if year is None or pd.isna(year) or (not pd.isna(row["year"]) and row["year"] == year):
+                return row
         return None
-    rows = rows.sort_values("headline", ascending=False, kind="stable")
-    return rows.iloc[0]
 
 
 def _met(target_type: str, value: float, value_max, result: float) -> bool:
@@ -72,12 +82,15 @@ def compare_targets(reports, *, tables: dict[str, pd.DataFrame] | None = None) -
     for r in reports:
         df = tables[r.doc_id]
         year = r.metadata.year
-        results_here = df
+        targets = _headline(df, ("target",))
+        if targets.empty:
+            continue
+        results_here = _Results(df)
         later = by_place_year.get((r.metadata.place, year + 1)) if year else None
-        results_later = tables[later.doc_id] if later is not None else None
-        for t in _headline(df, ("target",)).itertuples():
-            previous = _pick(results_here, t.indicator, t.kind, t.unit, (year - 1) if year else None)
-            outcome = _pick(results_later, t.indicator, t.kind, t.unit, year) if results_later is not None else None
+        results_later = _Results(tables[later.doc_id]) if later is not None else None
+        for t in targets.itertuples():
+            previous = results_here.pick(t.indicator, t.kind, t.unit, (year - 1) if year else None)
+            outcome = results_later.pick(t.indicator, t.kind, t.unit, year) if results_later is not None else None
             target_type = types.get(t.indicator, "floor")
             met = _met(target_type, t.value, t.value_max, outcome["value"]) if outcome is not None else None
             rows.append({
