@@ -94,6 +94,35 @@ def test_analyze_isolates_failures(tmp_path, capsysbinary):
     assert len(failures) == 1 and "empty" in failures["reason"].iloc[0]
 
 
+PLAIN_REPORT = """2016年某县政府工作报告
+各位代表：
+现在，我代表县人民政府向大会报告工作，请予审议。
+一、2015年工作回顾
+全县完成地区生产总值120亿元，增长7.5%；新增就业5200人。
+二、2016年工作安排
+地区生产总值增长7%左右。推进工业园区建设，办好民生实事。
+各位代表，让我们团结一心，为完成全年目标任务而努力奋斗！
+"""
+
+
+def test_analyze_parquet_tables_read_whole(tmp_path, capsysbinary):
+    """A column empty in one report (no sections, no date) and filled in another still reads as one table."""
+    from policytext.corpus import TABLES
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a_plain.txt").write_text(PLAIN_REPORT, encoding="utf-8")  # first: its empty columns typed null
+    (src / "b.txt").write_bytes(paths.BUNDLED_REPORT.read_bytes())
+    code, _, _ = _run(capsysbinary, "analyze", str(src), "--out", str(tmp_path / "out"), "--no-progress")
+    assert code == 0
+    for name in TABLES:
+        whole = pd.read_parquet(tmp_path / "out" / "parquet" / name)
+        csv = pd.read_csv(tmp_path / "out" / f"{name}.csv", encoding="utf-8-sig")
+        assert len(whole) == len(csv), name
+    sentences = pd.read_parquet(tmp_path / "out" / "parquet" / "sentences")
+    assert sentences.groupby("doc_id", sort=False)["section_title"].count().tolist()[0] == 0  # the plain report's
+
+
 def test_analyze_reads_identical_files_once(tmp_path, capsysbinary):
     """Two copies of a report are analysed once and both listed; copies of a bad file both fail."""
     src = tmp_path / "in"

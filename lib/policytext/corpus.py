@@ -31,6 +31,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from . import __version__
 from .errors import PolicyTextError, ReportError
@@ -79,7 +81,7 @@ def _key(path: Path, backend: str) -> str:
 
 
 def report_tables(report, *, tokenizer) -> dict[str, pd.DataFrame]:
-    """Every table of one report, each row with ``doc_id, year, place, level``."""
+    """Every table of one report, each row with ``doc_id`` (the writer adds ``year, place, level``)."""
     from . import keywords, themes
     from .indicators import extract_indicators
     from .segmentation import tokenize
@@ -96,21 +98,25 @@ def report_tables(report, *, tokenizer) -> dict[str, pd.DataFrame]:
     theme_table.insert(0, "doc_id", report.doc_id)
     targets = compare_targets([report], tables={report.doc_id: indicators})
     targets.insert(0, "doc_id", report.doc_id)
-    tables = {
+    return {
         "reports": pd.DataFrame([report.describe()]),
         "audit": audit, "paragraphs": s.paragraphs, "sentences": s.sentences, "tokens": tokens,
         "keywords": top, "indicators": indicators.drop(columns=["sentence_text"]), "targets": targets,
         "themes": theme_table,
     }
-    meta = report.metadata
-    for name, df in tables.items():
-        if name != "reports":
-            df = df.copy()  # never change the report's cached tables
-            for i, (col, value) in enumerate((("year", meta.year), ("place", meta.place), ("level", meta.level))):
-                if col not in df.columns:
-                    df.insert(1 + i, col, value)
-            tables[name] = df
-    return tables
+
+
+#: The report's metadata on every row, typed alike in every report (so that Parquet files combine).
+METADATA_COLUMNS = {"year": pa.int64(), "place": pa.large_string(), "level": pa.large_string()}
+
+
+def with_metadata(table: pa.Table, metadata) -> pa.Table:
+    """``table`` with the report's ``year, place, level`` after ``doc_id`` (a column it has already is kept:
+    an indicator's ``year`` is the year of the figure)."""
+    for i, (name, kind) in enumerate(METADATA_COLUMNS.items()):
+        if name not in table.column_names:
+            table = table.add_column(1 + i, name, pa.array([getattr(metadata, name)] * table.num_rows, type=kind))
+    return table
 
 
 def _work(path: str, cache: str, backend: str) -> dict:
@@ -126,7 +132,7 @@ def _work(path: str, cache: str, backend: str) -> dict:
         tmp = Path(cache + ".tmp")
         tmp.mkdir(parents=True, exist_ok=True)
         for name, df in tables.items():  # Parquet, and the CSV rows ready to concatenate (gzip, fast level)
-            table = arrow_table(df)
+            table = with_metadata(arrow_table(df), report.metadata)
             (tmp / f"{name}.parquet").write_bytes(parquet_bytes(table))
             (tmp / f"{name}.csv.gz").write_bytes(gzip.compress(csv_bytes(table, bom=False), compresslevel=1, mtime=0))
         if Path(cache).exists():
@@ -225,6 +231,14 @@ def _record(outcome: dict, bar, result: AnalyzeResult) -> dict:
     return outcome
 
 
+def _common_schema(files: list[Path]) -> pa.Schema | None:
+    """One schema for a table across reports: a column with no value in one report (Arrow type null)
+    takes its type from the others, so that ``pandas.read_parquet("<out>/parquet/<table>")`` reads them all."""
+    if not files:
+        return None
+    return pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="default")
+
+
 def _combine(files, keys, outcomes, cache_root: Path, out: Path, result: AnalyzeResult) -> None:
     """Write the combined tables one report at a time (bounded memory), in input order.
 
@@ -242,23 +256,27 @@ def _combine(files, keys, outcomes, cache_root: Path, out: Path, result: Analyze
     parquet = out / "parquet"
     if parquet.exists():
         shutil.rmtree(parquet)
+    reports = [(f, cache_root / k) for f, k in zip(files, keys)
+               if (cache_root / k).is_dir() and not (str(f) in outcomes and not outcomes[str(f)]["ok"])]
+    schemas = {name: _common_schema([folder / f"{name}.parquet" for _, folder in reports]) for name in TABLES}
     csv_files = {name: open(out / f"{name}.csv", "wb") for name in TABLES}
     headers_written: set[str] = set()
     try:
-        for f, k in zip(files, keys):
-            folder = cache_root / k
-            if not folder.is_dir() or (str(f) in outcomes and not outcomes[str(f)]["ok"]):
-                continue
+        for f, folder in reports:
             result.done += 1
             for name in TABLES:
+                source = folder / f"{name}.parquet"
                 target = parquet / name / f"{result.done:06d}_{Path(f).stem}.parquet"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if name == "reports":  # the cache is keyed by content: the same report may sit elsewhere now
-                    table = arrow_table(pd.read_parquet(folder / f"{name}.parquet").assign(path=str(f)))
+                    table = arrow_table(pd.read_parquet(source).assign(path=str(f))).cast(schemas[name])
                     target.write_bytes(parquet_bytes(table))
                     data = csv_bytes(table, bom=False)
-                else:  # the worker's own files: copied, not parsed again
-                    shutil.copyfile(folder / f"{name}.parquet", target)
+                else:  # the worker's own files, copied (or cast, when a column is empty here and typed elsewhere)
+                    if pq.read_schema(source).remove_metadata().equals(schemas[name].remove_metadata()):
+                        shutil.copyfile(source, target)
+                    else:
+                        target.write_bytes(parquet_bytes(pq.read_table(source).cast(schemas[name])))
                     data = gzip.decompress((folder / f"{name}.csv.gz").read_bytes())
                 if name in headers_written:
                     data = data[data.index(b"\n") + 1:]
