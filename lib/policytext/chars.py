@@ -28,10 +28,11 @@ def is_cjk(ch: str) -> bool:
 
 def count_han(text: str) -> int:
     """Number of CJK ideographs in ``text``."""
-    return len(CJK_RE.findall(text))
+    return CJK_RE.subn("", text)[1]  # counts without building a list of the characters
 
 
-_CN_VALUE = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+#: Chinese digits and their values (两 is 2).
+CN_DIGIT_VALUE = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -41,11 +42,11 @@ def small_cn_number(text: str) -> int | None:
     >>> small_cn_number("十二"), small_cn_number("二十"), small_cn_number("七")
     (12, 20, 7)
     """
-    if not text or any(c not in _CN_VALUE and c != "十" for c in text):
+    if not text or any(c not in CN_DIGIT_VALUE and c != "十" for c in text):
         return None
     if "十" not in text:
-        return _CN_VALUE[text] if len(text) == 1 else None
+        return CN_DIGIT_VALUE[text] if len(text) == 1 else None
     tens, _, units = text.partition("十")
     if len(tens) > 1 or len(units) > 1:
         return None
-    return (_CN_VALUE[tens] if tens else 1) * 10 + (_CN_VALUE[units] if units else 0)
+    return (CN_DIGIT_VALUE[tens] if tens else 1) * 10 + (CN_DIGIT_VALUE[units] if units else 0)

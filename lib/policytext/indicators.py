@@ -458,19 +458,21 @@ def _headlines(df: pd.DataFrame, report_year: int | None) -> pd.Series:
     listing = set(distinct[distinct >= 2].index)
     announces = set(df.loc[df["sentence_text"].str.contains(_TARGET_LIST), "sentence"])
     candidates: dict[tuple, list[tuple[int, bool]]] = {}
-    for i, row in df[is_headline].iterrows():
-        if row["status"] in ("actual", "estimate") and row["chapter_role"] == "review":
+    columns = ["status", "chapter_role", "sentence", "year", "indicator", "kind"]
+    rows = df.loc[is_headline, columns]
+    for i, status, role, sentence, year, indicator, kind in zip(rows.index, *(rows[c].tolist() for c in columns)):
+        year = None if pd.isna(year) else year
+        if status in ("actual", "estimate") and role == "review":
             side, expected = "result", (report_year - 1 if report_year else None)
-            eligible = row["sentence"] in listing
-        elif row["status"] == "target" and (report_year is None or pd.isna(row["year"]) is False
-                                            and row["year"] == report_year):
+            eligible = sentence in listing
+        elif status == "target" and (report_year is None or year == report_year):
             side, expected = "target", report_year
-            eligible = row["sentence"] in listing or row["sentence"] in announces
+            eligible = sentence in listing or sentence in announces
         else:
             continue
         if eligible:
-            on_time = expected is not None and not pd.isna(row["year"]) and row["year"] == expected
-            candidates.setdefault((side, row["indicator"], row["kind"]), []).append((i, on_time))
+            on_time = expected is not None and year == expected
+            candidates.setdefault((side, indicator, kind), []).append((i, on_time))
     for rows in candidates.values():  # the first mention of the expected year, else the first mention
         chosen = next((i for i, on_time in rows if on_time), rows[0][0])
         flags[chosen] = True

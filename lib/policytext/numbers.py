@@ -36,6 +36,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import paths
+from .chars import CN_DIGIT_VALUE
 from .lexicons import load_units, read_tsv
 
 if TYPE_CHECKING:
@@ -120,10 +121,9 @@ def parse_number(text: str) -> float | None:
     value = _chinese_integer(integer)
     if value is None:
         return None
-    return float(f"{value}.{''.join(str(_CN_DIGITS[ch]) for ch in decimals)}" if decimals else value)
+    return float(f"{value}.{''.join(str(CN_DIGIT_VALUE[ch]) for ch in decimals)}" if decimals else value)
 
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
 
 
@@ -141,17 +141,17 @@ def _chinese_integer(text: str) -> int | None:
     """
     if not text:
         return None
-    if all(ch in _CN_DIGITS for ch in text):  # 五, 一零五
-        return None if len(text) > 1 and text[0] in "〇零" else int("".join(str(_CN_DIGITS[c]) for c in text))
+    if all(ch in CN_DIGIT_VALUE for ch in text):  # 五, 一零五
+        return None if len(text) > 1 and text[0] in "〇零" else int("".join(str(CN_DIGIT_VALUE[c]) for c in text))
     total = wan = section = 0  # the parts counted in 亿, in 万, and below 万
     digit: int | None = None  # a digit waiting for its unit
     last_small = 10**4  # the last of 千/百/十 in this section: they must fall
     previous = ""
     for ch in text:
-        if ch in _CN_DIGITS:
+        if ch in CN_DIGIT_VALUE:
             if digit not in (None, 0):
                 return None  # two digits with no unit between them
-            digit = _CN_DIGITS[ch]
+            digit = CN_DIGIT_VALUE[ch]
         else:
             unit = _CN_UNITS[ch]
             if unit < 10**4:  # 十, 百, 千
