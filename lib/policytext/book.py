@@ -289,7 +289,7 @@ def _methods_page() -> str:
         "- Five-year reviews carry no single year; their figures get no `year`.\n"
         "- Dictionary shares count words, not meaning: a sentence about talent that names 企业 counts for the economy.\n"
         "- Topic models on one report (about 80 paragraphs) are broad and depend on the number of topics.\n"
-        "- Throughput of corpus runs is about 0.2 MB/s on two cores (see the README's benchmark).\n",
+        "- Throughput of corpus runs is about 0.3 MB/s on two cores (see the README's benchmark).\n",
     ])
 
 

@@ -269,7 +269,10 @@ def _combine(files, keys, outcomes, cache_root: Path, out: Path, result: Analyze
                 target = parquet / name / f"{result.done:06d}_{Path(f).stem}.parquet"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if name == "reports":  # the cache is keyed by content: the same report may sit elsewhere now
-                    table = arrow_table(pd.read_parquet(source).assign(path=str(f))).cast(schemas[name])
+                    table = pq.read_table(source)
+                    column = table.schema.get_field_index("path")
+                    table = table.set_column(column, "path", pa.array([str(f)] * table.num_rows, pa.large_string()))
+                    table = table.cast(schemas[name])
                     target.write_bytes(parquet_bytes(table))
                     data = csv_bytes(table, bom=False)
                 else:  # the worker's own files, copied (or cast, when a column is empty here and typed elsewhere)

@@ -135,7 +135,11 @@ class PolicyTokenizer:
         self.terms = self.terms | {word}
 
     def segment(self, text: str) -> list[Token]:
-        """Tokens of ``text`` with POS tags and offsets into ``text``."""
+        """Tokens of ``text`` with POS tags and offsets into ``text``.
+
+        The same tokens as :meth:`segment_many`, by a plain loop: for one short text (the context
+        of a number) it is faster than setting up arrays.
+        """
         words: list[str] = []
         tags: list[str] = []
         with self._lock:
@@ -152,7 +156,7 @@ class PolicyTokenizer:
         return out
 
     def _cut(self, text: str, words: list[str], tags: list[str]) -> list[int]:
-        """Append the pieces of ``text`` to ``words``/``tags``; return the positions (in ``words``) of the cut-out pieces.
+        """Append the pieces of ``text`` to ``words``/``tags``; return where the cut-out pieces are in ``words``.
 
         The pieces cover ``text`` character for character: numbers and dates (one piece each, POS
         ``m``/``t``), masks (POS ``_MASK``), and the backend's tokens of the runs between them,
@@ -201,8 +205,9 @@ class PolicyTokenizer:
         count = np.asarray(counts, dtype=np.int64)
         index = np.repeat(np.arange(len(count), dtype=np.int64), count)
         lengths = np.fromiter(map(len, words), dtype=np.int64, count=n)
-        ends = np.cumsum(lengths)
-        ends -= np.repeat(np.concatenate(([0], ends))[np.cumsum(count) - count], count)  # per text
+        ends = np.cumsum(lengths)  # offsets over all texts, then made relative to each text
+        before_text = np.concatenate(([0], ends))[np.cumsum(count) - count]
+        ends -= np.repeat(before_text, count)
         starts = ends - lengths
         word = np.empty(n, dtype=object)
         word[:] = words
@@ -212,7 +217,7 @@ class PolicyTokenizer:
         is_special = np.zeros(n, dtype=bool)
         is_special[specials] = True
         is_mask = is_special & (tag_of == _MASK)
-        blank = np.fromiter((not u.strip() for u in uniques), dtype=bool, count=len(uniques))[codes]
+        blank = _per_distinct(codes, uniques, lambda u: not u.strip())
         if self.backend == "rjieba" and n:  # rjieba keeps its own tag for a word it already knows: use ours
             ours = np.array([self._term_pos.get(u) for u in uniques], dtype=object)[codes]
             replace = (ours != None) & ~is_special  # noqa: E711 (element-wise)
@@ -254,6 +259,11 @@ def segment(text: str, *, tokenizer: PolicyTokenizer | None = None) -> list[Toke
 _PUNCT_RE = re.compile(rf"^[^\w{CJK}]+$")
 
 
+def _per_distinct(codes: np.ndarray, uniques, test) -> np.ndarray:
+    """``test`` of every token, computed once per distinct token (``codes, uniques`` of ``pd.factorize``)."""
+    return np.fromiter(map(test, uniques), dtype=bool, count=len(uniques))[codes]
+
+
 def tokenize(doc: "Report", *, tokenizer: PolicyTokenizer | None = None,
              stopwords: frozenset[str] | None = None) -> pd.DataFrame:
     """One row per token of a report, with provenance and filters.
@@ -279,10 +289,9 @@ def tokenize(doc: "Report", *, tokenizer: PolicyTokenizer | None = None,
     df = pd.DataFrame(columns)
     if len(df):
         df["start"], df["end"] = doc.clean.offsets.raw_spans(clean_start, clean_end)
-    codes, uniques = pd.factorize(words)  # the flags are computed once per distinct token
-    df["stopword"] = np.fromiter((u in stopwords for u in uniques), dtype=bool, count=len(uniques))[codes]
-    df["punct"] = np.fromiter((_PUNCT_RE.match(u) is not None for u in uniques), dtype=bool,
-                              count=len(uniques))[codes]
-    df["dict_term"] = np.fromiter((u in tokenizer.terms for u in uniques), dtype=bool, count=len(uniques))[codes]
+    codes, uniques = pd.factorize(words)
+    df["stopword"] = _per_distinct(codes, uniques, stopwords.__contains__)
+    df["punct"] = _per_distinct(codes, uniques, lambda u: _PUNCT_RE.match(u) is not None)
+    df["dict_term"] = _per_distinct(codes, uniques, tokenizer.terms.__contains__)
     df["near_mask"] = near
     return df[TOKEN_COLUMNS]
