@@ -136,8 +136,9 @@ def _chinese_integer(text: str) -> int | None:
     units out of order (千百, 十十, 五万万), a unit with no digit (百, 万), 零 before a unit, and
     千/百/十 straight after 亿 with no 万 to close them (八亿五千, 二十五亿七千多万: ambiguous, and
     usually the first part of a figure the grammar reads in pieces).
-    These are the readings of cn2an's "smart" mode (``tests/test_indicators.py`` compares the two
-    on every numeral up to 120,000 and on the corpus), without its quarter-second import.
+    On well-formed numerals these are the readings of cn2an's "smart" mode (``tests/test_indicators.py``
+    compares the two on every numeral up to 120,000 and on the corpus), without its quarter-second
+    import; cn2an also reads some malformed runs (十百九 as 100), which this reader refuses.
     """
     if not text:
         return None
