@@ -182,6 +182,17 @@ def test_csv_reads_back_as_written():
     assert back["n"].astype("Int64").equals(df["n"]) and back["x"].equals(df["x"])
 
 
+def test_tables_arrow_cannot_type_are_written_as_text():
+    """Lists and mixed Python values (a researcher's own table) do not stop an export."""
+    from policytext.export import table_bytes
+
+    df = pd.DataFrame({"members": [["发展", "建设"], []], "mixed": [1, "two"], "n": [1, 2]})
+    back = pd.read_csv(io.BytesIO(table_bytes(df, "csv")), encoding="utf-8-sig")
+    assert back["members"].tolist() == ["['发展', '建设']", "[]"] and back["mixed"].tolist() == ["1", "two"]
+    parquet = pd.read_parquet(io.BytesIO(table_bytes(df, "parquet")))
+    assert parquet["mixed"].tolist() == ["1", "two"] and parquet["n"].tolist() == [1, 2]
+
+
 def test_save_tables_writes_csv_and_parquet_and_lists_them(tmp_path):
     from policytext.export import save_tables
 

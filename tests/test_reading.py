@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from policytext import ReportError, read_report
 from policytext.reading import decode_bytes
@@ -185,3 +186,13 @@ def test_corpus_metadata_matches_file_names(corpus):
         assert report.metadata.year == int(year), doc_id
         expected = {"national": "national", "province": "provincial", "district": "district"}[level]
         assert report.metadata.level == expected, doc_id
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=60)
+       | st.text(alphabet=st.characters(min_codepoint=0x3300, max_codepoint=0xFB00), max_size=60))
+def test_han_count_matches_the_character_class(text):
+    """count_han (NumPy over UTF-16 units) counts exactly the characters the CJK class matches."""
+    from policytext.chars import CJK_RE, count_han
+
+    assert count_han(text) == len(CJK_RE.findall(text))

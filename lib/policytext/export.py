@@ -37,14 +37,36 @@ BOM = b"\xef\xbb\xbf"
 
 
 def arrow_table(df: pd.DataFrame) -> pa.Table:
-    """``df`` as an Arrow table (the index is not kept): convert once, write both formats."""
-    return pa.Table.from_pandas(df, preserve_index=False)
+    """``df`` as an Arrow table (the index is not kept): convert once, write both formats.
+
+    An object column Arrow cannot type (values of several Python types, such as 1 and "two")
+    is written as text rather than stopping the export.
+    """
+    try:
+        return pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        text = df.copy()
+        for column in df.columns[df.dtypes == object]:
+            text[column] = df[column].map(_as_text)
+        return pa.Table.from_pandas(text, preserve_index=False)
+
+
+def _as_text(value):
+    missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    return None if missing else value if isinstance(value, str) else str(value)
 
 
 def csv_bytes(table: pd.DataFrame | pa.Table, *, bom: bool = True) -> bytes:
-    """CSV of a table, header included, ``\n`` line ends, UTF-8 (with a byte-order mark by default)."""
+    """CSV of a table, header included, ``\n`` line ends, UTF-8 (with a byte-order mark by default).
+
+    Nested values (lists, dicts), which CSV cannot hold, are written as their text (``['a', 'b']``).
+    """
     if isinstance(table, pd.DataFrame):
         table = arrow_table(table)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_nested(field.type):
+            text = pa.array([_as_text(v) for v in table.column(i).to_pylist()], pa.large_string())
+            table = table.set_column(i, field.name, text)
     buffer = io.BytesIO()
     if bom:
         buffer.write(BOM)
