@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 #: CJK unified ideographs (basic, extension A, compatibility).
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -20,6 +21,24 @@ CN_DIGITS = "〇零一二三四五六七八九十百两"
 
 CJK_RE = re.compile(f"[{CJK}]")
 HAN_OR_PUNCT_RE = re.compile(f"[{CJK}{re.escape(CJK_PUNCT)}]")
+
+
+class Line(NamedTuple):
+    """A line of a text with its offsets: ``text[start:end] == line.text``."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+def split_lines(text: str) -> list[Line]:
+    """The lines of ``text`` (split at ``\n``, which is not part of any line), with their offsets."""
+    out, pos = [], 0
+    for i, line in enumerate(text.split("\n")):
+        out.append(Line(i, pos, pos + len(line), line))
+        pos += len(line) + 1
+    return out
 
 
 def is_cjk(ch: str) -> bool:

@@ -44,7 +44,7 @@ from typing import Iterator, NamedTuple
 import pandas as pd
 
 from . import paths
-from .chars import CJK, HSPACE, TERMINATORS, is_cjk
+from .chars import CJK, HSPACE, TERMINATORS, Line, is_cjk, split_lines
 from .lexicons import read_tsv
 from .rewrite import Edit, OffsetMap, Rewriter, restore_raw as _restore
 
@@ -146,21 +146,6 @@ def _layout(text: str) -> Iterator[tuple]:
             yield (m.start(), m.end(), "\n", "whitespace", detail)
 
 
-class _Line(NamedTuple):
-    index: int
-    start: int
-    end: int
-    text: str
-
-
-def _lines(text: str) -> list[_Line]:
-    out, pos = [], 0
-    for i, line in enumerate(text.split("\n")):
-        out.append(_Line(i, pos, pos + len(line), line))
-        pos += len(line) + 1
-    return out
-
-
 # ---------------------------------------------------------------- boilerplate
 
 class _Rule(NamedTuple):
@@ -197,7 +182,7 @@ def _is_report_text(line: str) -> bool:
 
 
 def _boilerplate(text: str) -> Iterator[tuple]:
-    lines = _lines(text)
+    lines = split_lines(text)
     if not lines:
         return
     rules = _rules()
@@ -263,8 +248,8 @@ _TRAILER = re.compile(rf"(?<=[{TERMINATORS}])([^{TERMINATORS}；，、：“”�
 
 
 def _spam(text: str) -> Iterator[tuple]:
-    lines = _lines(text)
-    trailers: dict[str, list[_Line]] = {}
+    lines = split_lines(text)
+    trailers: dict[str, list[Line]] = {}
     for line in lines[:-1]:  # the last line may be a truncated file, not spam
         m = _TRAILER.search(line.text)
         if m and m.start() >= 20 and re.search(f"[{CJK}]", m.group(1)):

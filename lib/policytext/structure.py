@@ -35,12 +35,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .chars import CLOSERS, CN_DIGITS, TERMINATORS, small_cn_number
+from .chars import CLOSERS, CN_DIGITS, TERMINATORS, Line, small_cn_number, split_lines
 
 if TYPE_CHECKING:
     from .document import Report
@@ -81,13 +81,6 @@ MAX_CLOSING_PARAGRAPHS = 12
 MAX_COLON_LEAD = 12
 #: Text before chapter 一 becomes chapter 0 when it is at least this long (and 15% of the body).
 MIN_PREAMBLE_CHARS = 500
-
-
-class _Line(NamedTuple):
-    index: int
-    start: int
-    end: int
-    text: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -172,15 +165,7 @@ def chapter_role(title: str | None, text: str = "") -> str:
     return "other"
 
 
-def _lines(text: str) -> list[_Line]:
-    out, pos = [], 0
-    for i, line in enumerate(text.split("\n")):
-        out.append(_Line(i, pos, pos + len(line), line))
-        pos += len(line) + 1
-    return out if text else []
-
-
-def _body_start(lines: list[_Line]) -> int:
+def _body_start(lines: list[Line]) -> int:
     """Index of the first body line (after title, date line and salutation)."""
     for line in lines[:40]:
         if _SALUTATION_LINE.search(line.text) and len(line.text) <= 40:
@@ -197,7 +182,7 @@ def _heading_like(text: str, limit: int = 60) -> bool:
     return len(text) <= limit and (not re.search(f"[{TERMINATORS}；]$", text) or len(text) <= 25)
 
 
-def _numbered_chapters(lines: list[_Line], start: int, stop: int) -> list[tuple[int, str]]:
+def _numbered_chapters(lines: list[Line], start: int, stop: int) -> list[tuple[int, str]]:
     chapters: list[tuple[int, str]] = []
     for line in lines[start:stop]:
         m = _NUMBERED.match(line.text)
@@ -211,7 +196,7 @@ def _numbered_chapters(lines: list[_Line], start: int, stop: int) -> list[tuple[
     return chapters
 
 
-def _bare_chapters(lines: list[_Line], start: int, stop: int) -> list[tuple[int, str]]:
+def _bare_chapters(lines: list[Line], start: int, stop: int) -> list[tuple[int, str]]:
     out = []
     for line in lines[start:stop - 1]:
         t = line.text
@@ -222,7 +207,7 @@ def _bare_chapters(lines: list[_Line], start: int, stop: int) -> list[tuple[int,
     return out
 
 
-def _preamble_chapters(lines: list[_Line], body_start: int, numbered: list[tuple[int, str]]) -> list[tuple[int, str]]:
+def _preamble_chapters(lines: list[Line], body_start: int, numbered: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Un-numbered chapter headings before chapter 一 (a review placed ahead of numbered task chapters).
 
     Some reports open with un-numbered parts (``“十四五”时期发展成就和2025年工作回顾``) and number
@@ -238,14 +223,14 @@ def _preamble_chapters(lines: list[_Line], body_start: int, numbered: list[tuple
             if _ROLE_REVIEW.search(t) or _ROLE_TASKS.search(t)]
 
 
-def _appendix_start(lines: list[_Line], start: int) -> int:
+def _appendix_start(lines: list[Line], start: int) -> int:
     for line in lines[start:]:
         if _APPENDIX.match(line.text) and len(line.text) <= 40:
             return line.index
     return len(lines)
 
 
-def _closing_start(lines: list[_Line], first: int, stop: int, headings: set[int]) -> int | None:
+def _closing_start(lines: list[Line], first: int, stop: int, headings: set[int]) -> int | None:
     """The salutation paragraph that opens the closing, searched in lines ``first:stop``.
 
     National reports address 各位代表！ several times in their last chapter
@@ -290,7 +275,7 @@ def _strip_marker(text: str) -> tuple[str, int]:
     return text, 0
 
 
-def _is_subheading(text: str, lines: list[_Line], i: int) -> bool:
+def _is_subheading(text: str, lines: list[Line], i: int) -> bool:
     """A stand-alone heading phrase (``一是推动经济运行稳中向好。``) followed by a longer paragraph."""
     return (4 <= len(text) <= 30 and not re.search("[，,；]", text) and not _SALUTATION.match(text)
             and bool(re.search("[\u4e00-\u9fff]", text)) and i + 1 < len(lines)
@@ -330,7 +315,7 @@ def parse_structure(doc: "Report") -> Structure:
     the raw text; ``clean_start``/``clean_end`` in the cleaned text.
     """
     clean = doc.clean
-    lines = _lines(clean.text)
+    lines = split_lines(clean.text) if clean.text else []
     body_start = _body_start(lines)
     appendix = _appendix_start(lines, body_start + 1)
     chapters = _numbered_chapters(lines, body_start, appendix)
