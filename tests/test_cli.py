@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from policytext import paths
+from policytext import cli
 from policytext.cli import main
 
 REPORT = str(paths.BUNDLED_REPORT)
@@ -158,6 +159,24 @@ def test_analyze_caches_by_content(tmp_path, capsysbinary):
     code, _, err = _run(capsysbinary, "analyze", str(moved), "--out", str(tmp_path / "out"), "--no-progress")
     reports = pd.read_csv(tmp_path / "out" / "reports.csv", encoding="utf-8-sig")
     assert "1 from the cache" in err and reports["path"].tolist() == [str(moved / "a.txt")]
+
+
+def test_rerun_on_unchanged_reports_does_not_import_pandas(tmp_path):
+    """An unchanged corpus is answered from the manifest: no pandas, no tokenizer (a fresh process)."""
+    out = tmp_path / "out"
+    args = [str(paths.BUNDLED_REPORT), "--out", str(out), "--no-progress", "--jobs", "1"]
+    assert cli.main(["analyze", *args]) == 0
+    probe = ("import sys; from policytext import cli; code = cli.main(['analyze', *sys.argv[1:]]); "
+             "print(code, 'pandas' in sys.modules, 'rjieba' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True)
+    assert done.stdout.split() == ["0", "False", "False"], done.stderr
+    assert "1 from the cache" in done.stderr
+
+
+def test_cli_formats_are_the_exporters():
+    from policytext.export import FORMATS
+
+    assert cli.FORMATS == FORMATS
 
 
 def test_console_script_exit_status_and_help(tmp_path):

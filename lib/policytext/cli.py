@@ -12,13 +12,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable
 
 from . import __version__
 from .errors import PolicyTextError
-from .export import FORMATS, write_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Output formats (those of :func:`policytext.export.table_bytes`; a test checks they agree).  The
+#: library is imported by each command when it runs, so that ``analyze`` on an unchanged corpus
+#: answers without importing pandas.
+FORMATS = ("csv", "jsonl", "parquet")
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_BUG, EXIT_USAGE = 0, 1, 3, 2
 
@@ -54,11 +59,15 @@ def _read(path: Path):
 
 
 def _per_report(args, build: Callable) -> pd.DataFrame:
+    import pandas as pd
+
     frames = [build(_read(p)) for p in args.reports]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def _emit(args, df: pd.DataFrame) -> None:
+    from .export import write_table
+
     fmt = args.format
     if args.output and fmt is None:
         fmt = {".jsonl": "jsonl", ".json": "jsonl", ".parquet": "parquet"}.get(Path(args.output).suffix, "csv")
@@ -66,6 +75,8 @@ def _emit(args, df: pd.DataFrame) -> None:
 
 
 def cmd_info(args) -> int:
+    import pandas as pd
+
     _emit(args, pd.DataFrame([_read(p).describe() for p in args.reports]))
     return EXIT_OK
 
@@ -156,6 +167,8 @@ def cmd_keywords(args) -> int:
 
 
 def _scope_titles(report) -> dict:
+    import pandas as pd
+
     p = report.structure.paragraphs
     titles = {"report": report.metadata.title or report.doc_id}
     for row in p.dropna(subset=["chapter"]).drop_duplicates(["chapter", "section"]).itertuples():

@@ -30,13 +30,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import PolicyTextError, ReportError
-from .export import BOM, arrow_table, csv_bytes, parquet_bytes, write_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+# pandas and pyarrow are imported where they are used: a rerun on an unchanged corpus only hashes
+# the files and compares them with the manifest, and answers in a tenth of a second.
 
 __all__ = ["analyze", "AnalyzeResult", "TABLES", "expand"]
 
@@ -82,6 +86,8 @@ def _key(path: Path, backend: str) -> str:
 
 def report_tables(report, *, tokenizer) -> dict[str, pd.DataFrame]:
     """Every table of one report, each row with ``doc_id`` (the writer adds ``year, place, level``)."""
+    import pandas as pd
+
     from . import keywords, themes
     from .indicators import extract_indicators
     from .segmentation import tokenize
@@ -106,14 +112,18 @@ def report_tables(report, *, tokenizer) -> dict[str, pd.DataFrame]:
     }
 
 
-#: The report's metadata on every row, typed alike in every report (so that Parquet files combine).
-METADATA_COLUMNS = {"year": pa.int64(), "place": pa.large_string(), "level": pa.large_string()}
+#: The report's metadata on every row.
+METADATA_COLUMNS = ("year", "place", "level")
 
 
 def with_metadata(table: pa.Table, metadata) -> pa.Table:
     """``table`` with the report's ``year, place, level`` after ``doc_id`` (a column it has already is kept:
-    an indicator's ``year`` is the year of the figure)."""
-    for i, (name, kind) in enumerate(METADATA_COLUMNS.items()):
+    an indicator's ``year`` is the year of the figure), typed alike in every report so that Parquet
+    files combine."""
+    import pyarrow as pa
+
+    types = (pa.int64(), pa.large_string(), pa.large_string())
+    for i, (name, kind) in enumerate(zip(METADATA_COLUMNS, types)):
         if name not in table.column_names:
             table = table.add_column(1 + i, name, pa.array([getattr(metadata, name)] * table.num_rows, type=kind))
     return table
@@ -121,6 +131,7 @@ def with_metadata(table: pa.Table, metadata) -> pa.Table:
 
 def _work(path: str, cache: str, backend: str) -> dict:
     """Analyse one report into its cache folder; never raises (a failure is returned)."""
+    from .export import arrow_table, csv_bytes, parquet_bytes
     from .reading import read_report
     from .segmentation import get_tokenizer
 
@@ -168,9 +179,8 @@ class AnalyzeResult:
 def analyze(paths, out, *, jobs: int | None = None, force: bool = False, progress: bool = True,
             backend: str | None = None) -> AnalyzeResult:
     """Analyse reports (files or folders) into ``out`` (see the module docstring)."""
-    from .segmentation import DEFAULT_BACKEND
-
-    backend = backend or DEFAULT_BACKEND
+    if backend is None:
+        from .segmentation import DEFAULT_BACKEND as backend
     files = expand(paths)
     out = Path(out)
     cache_root = out / ".cache"
@@ -181,8 +191,13 @@ def analyze(paths, out, *, jobs: int | None = None, force: bool = False, progres
     first = {}  # each content is analysed once per run: a copy of a report is served from its twin's cache
     for f, k in zip(files, keys):
         first.setdefault(k, f)
-    todo = [(f, k) for k, f in first.items() if force or not (cache_root / k).is_dir()]
     result.copies = len(files) - len(first)
+    if not force and _up_to_date(files, keys, out):  # the tables on disk were written from exactly these
+        result.cached = len(first)
+        result.done = len(files)
+        result.seconds = time.perf_counter() - started
+        return result
+    todo = [(f, k) for k, f in first.items() if force or not (cache_root / k).is_dir()]
     result.cached = len(first) - len(todo)
     outcomes: dict[str, dict] = {}
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -231,27 +246,39 @@ def _record(outcome: dict, bar, result: AnalyzeResult) -> dict:
     return outcome
 
 
+def _listing(files, keys) -> str:
+    return "\n".join(f"{f}\t{k}" for f, k in zip(files, keys))
+
+
+def _up_to_date(files, keys, out: Path) -> bool:
+    """True when the combined tables in ``out`` were written last time from the same reports (same
+    paths, content, library and backend): a rerun then has nothing to do."""
+    manifest = out / ".cache" / "manifest.txt"
+    return (manifest.is_file() and manifest.read_text(encoding="utf-8") == _listing(files, keys)
+            and all((out / f"{name}.csv").is_file() for name in TABLES))
+
+
 def _common_schema(files: list[Path]) -> pa.Schema | None:
     """One schema for a table across reports: a column with no value in one report (Arrow type null)
     takes its type from the others, so that ``pandas.read_parquet("<out>/parquet/<table>")`` reads them all."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     if not files:
         return None
     return pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="default")
 
 
 def _combine(files, keys, outcomes, cache_root: Path, out: Path, result: AnalyzeResult) -> None:
-    """Write the combined tables one report at a time (bounded memory), in input order.
+    """Write the combined tables one report at a time (bounded memory), in input order; the manifest
+    records what they were written from (see :func:`_up_to_date`)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
-    When the same reports (same content, version and backend) were combined
-    last time, the tables on disk are already right and are left as they are.
-    """
+    from .export import BOM, csv_bytes, parquet_bytes, write_table
+
     manifest = out / ".cache" / "manifest.txt"
-    listing = "\n".join(f"{f}\t{k}" for f, k in zip(files, keys))
-    if (not result.failures and not any(not o["ok"] for o in outcomes.values()) and manifest.is_file()
-            and manifest.read_text(encoding="utf-8") == listing
-            and all((out / f"{name}.csv").is_file() for name in TABLES)):
-        result.done = len(files)
-        return
     manifest.unlink(missing_ok=True)
     parquet = out / "parquet"
     if parquet.exists():
@@ -292,4 +319,4 @@ def _combine(files, keys, outcomes, cache_root: Path, out: Path, result: Analyze
             handle.close()
     write_table(pd.DataFrame(result.failures, columns=["path", "reason"]), out / "failures.csv", fmt="csv")
     if not result.failures:
-        manifest.write_text(listing, encoding="utf-8")
+        manifest.write_text(_listing(files, keys), encoding="utf-8")
