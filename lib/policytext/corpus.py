@@ -192,7 +192,7 @@ def analyze(paths, out, *, jobs: int | None = None, force: bool = False, progres
     for f, k in zip(files, keys):
         first.setdefault(k, f)
     result.copies = len(files) - len(first)
-    if not force and _up_to_date(files, keys, out):  # the tables on disk were written from exactly these
+    if not force and _up_to_date(files, keys, out):  # the tables on disk come from these very reports
         result.cached = len(first)
         result.done = len(files)
         result.seconds = time.perf_counter() - started
