@@ -258,17 +258,6 @@ def _up_to_date(files, keys, out: Path) -> bool:
             and all((out / f"{name}.csv").is_file() for name in TABLES))
 
 
-def _common_schema(files: list[Path]) -> pa.Schema | None:
-    """One schema for a table across reports: a column with no value in one report (Arrow type null)
-    takes its type from the others, so that ``pandas.read_parquet("<out>/parquet/<table>")`` reads them all."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    if not files:
-        return None
-    return pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="default")
-
-
 def _combine(files, keys, outcomes, cache_root: Path, out: Path, result: AnalyzeResult) -> None:
     """Write the combined tables one report at a time (bounded memory), in input order; the manifest
     records what they were written from (see :func:`_up_to_date`)."""
@@ -285,11 +274,14 @@ def _combine(files, keys, outcomes, cache_root: Path, out: Path, result: Analyze
         shutil.rmtree(parquet)
     reports = [(f, cache_root / k) for f, k in zip(files, keys)
                if (cache_root / k).is_dir() and not (str(f) in outcomes and not outcomes[str(f)]["ok"])]
-    schemas = {name: _common_schema([folder / f"{name}.parquet" for _, folder in reports]) for name in TABLES}
+    # one schema per table across reports: a column with no value in one report (Arrow type null) takes
+    # its type from the others, so that pandas.read_parquet("<out>/parquet/<table>") reads them all
+    own = {name: [pq.read_schema(folder / f"{name}.parquet") for _, folder in reports] for name in TABLES}
+    schemas = {name: pa.unify_schemas(own[name], promote_options="default") for name in TABLES if reports}
     csv_files = {name: open(out / f"{name}.csv", "wb") for name in TABLES}
     headers_written: set[str] = set()
     try:
-        for f, folder in reports:
+        for n, (f, folder) in enumerate(reports):
             result.done += 1
             for name in TABLES:
                 source = folder / f"{name}.parquet"
@@ -303,7 +295,7 @@ def _combine(files, keys, outcomes, cache_root: Path, out: Path, result: Analyze
                     target.write_bytes(parquet_bytes(table))
                     data = csv_bytes(table, bom=False)
                 else:  # the worker's own files, copied (or cast, when a column is empty here and typed elsewhere)
-                    if pq.read_schema(source).remove_metadata().equals(schemas[name].remove_metadata()):
+                    if own[name][n].remove_metadata().equals(schemas[name].remove_metadata()):
                         shutil.copyfile(source, target)
                     else:
                         target.write_bytes(parquet_bytes(pq.read_table(source).cast(schemas[name])))

@@ -16,7 +16,7 @@ import pandas as pd
 from . import paths
 
 __all__ = ["IndicatorScore", "score_indicators", "load_indicator_annotations", "indicator_annotations_for",
-           "subject_matches", "load_theme_annotations", "score_theme_labels"]
+           "subject_matches", "load_theme_annotations", "theme_annotations_for", "score_theme_labels"]
 
 GOLD_THEMES = paths.ANNOTATIONS / "themes_2018_district_qingshan.csv"
 
@@ -32,9 +32,18 @@ def load_indicator_annotations(path=GOLD_INDICATORS) -> pd.DataFrame:
 
 
 def indicator_annotations_for(doc_id: str) -> pd.DataFrame | None:
-    """The hand annotation of a report (``data/annotations/indicators_<doc_id>.csv``), or None."""
-    path = paths.ANNOTATIONS / f"indicators_{doc_id}.csv"
-    return load_indicator_annotations(path) if path.is_file() else None
+    """The hand annotation of a report's quantities (``data/annotations/indicators_<doc_id>.csv``), or None."""
+    return _annotation_for("indicators", doc_id, load_indicator_annotations)
+
+
+def theme_annotations_for(doc_id: str) -> pd.DataFrame | None:
+    """The hand labels of a report's sentences (``data/annotations/themes_<doc_id>.csv``), or None."""
+    return _annotation_for("themes", doc_id, load_theme_annotations)
+
+
+def _annotation_for(kind: str, doc_id: str, load) -> pd.DataFrame | None:
+    path = paths.ANNOTATIONS / f"{kind}_{doc_id}.csv"
+    return load(path) if path.is_file() else None
 
 
 def _norm(text) -> str:

@@ -12,14 +12,14 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from .chars import CJK
+from .chars import CJK, CN_DIGIT_VALUE
 
 __all__ = ["Metadata", "extract_metadata", "LEVELS"]
 
 #: Administrative levels, top down.
 LEVELS = ("national", "provincial", "city", "district", "county")
 
-_CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CN_YEAR_DIGITS = str.maketrans({ch: str(value) for ch, value in CN_DIGIT_VALUE.items()})  # 二〇一八 -> 2018
 _CN_NUM = "一二三四五六七八九十"
 _YEAR = r"((?:19|20)\d{2}|[〇零一二三四五六七八九]{4})"
 _MD = rf"(\d{{1,2}}|[{_CN_NUM}]{{1,3}})"
