@@ -33,14 +33,14 @@ def corpus():
 
 @pytest.fixture(scope="session")
 def tokenizer():
-    from policytext.segmentation import get_tokenizer
+    from policytext.tokens.segmentation import get_tokenizer
 
     return get_tokenizer()
 
 
 def _execute_notebooks(report: Path, out: Path) -> list[Path]:
     """Execute every notebook on ``report`` into ``out`` as the run does (two at a time); the executed copies."""
-    from policytext.book import execute_all, notebooks
+    from policybook.notebooks import execute_all, notebooks
 
     execute_all(report, out, jobs=2)
     return notebooks(out)

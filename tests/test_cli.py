@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
 
+from expectations import CHAPTERS, MASKED_SPANS
 from policytext import paths
 from policytext import cli
 from policytext.cli import main
@@ -30,8 +32,7 @@ def test_structure_csv_has_bom_and_the_promised_columns(capsysbinary):
     for col in ("part", "chapter", "chapter_title", "chapter_role", "section", "section_title", "paragraph",
                 "lead", "start", "end", "text"):
         assert col in df.columns
-    assert list(df.dropna(subset=["chapter"]).drop_duplicates("chapter")["chapter_title"]) == \
-        ["2017年工作回顾", "2018年主要任务"]
+    assert list(df.dropna(subset=["chapter"]).drop_duplicates("chapter")["chapter_title"]) == [c[0] for c in CHAPTERS]
 
 
 def test_jsonl_keeps_real_characters(capsysbinary):
@@ -39,7 +40,7 @@ def test_jsonl_keeps_real_characters(capsysbinary):
     assert code == 0
     rows = [json.loads(line) for line in out.decode("utf-8").splitlines()]
     assert "侯卫东官场笔记" in out.decode("utf-8")  # not \\u escapes
-    assert sum(r["reason"] == "masked" for r in rows) == 18
+    assert sum(r["reason"] == "masked" for r in rows) == MASKED_SPANS
 
 
 def test_clean_prints_text(capsysbinary):
@@ -108,7 +109,7 @@ PLAIN_REPORT = """2016年某县政府工作报告
 
 def test_analyze_parquet_tables_read_whole(tmp_path, capsysbinary):
     """A column empty in one report (no sections, no date) and filled in another still reads as one table."""
-    from policytext.corpus import TABLES
+    from policytext.options import TABLES
 
     src = tmp_path / "in"
     src.mkdir()
@@ -173,10 +174,21 @@ def test_rerun_on_unchanged_reports_does_not_import_pandas(tmp_path):
     assert "1 from the cache" in done.stderr
 
 
-def test_cli_formats_are_the_exporters():
-    from policytext.export import FORMATS
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_every_format_is_offered_and_written(tmp_path, capsysbinary, fmt):
+    """The CLI's --format choices are policytext.options.FORMATS, and each is written."""
+    from policytext.options import FORMATS
 
-    assert cli.FORMATS == FORMATS
+    assert fmt in FORMATS and len(FORMATS) == 3
+    target = tmp_path / f"audit.{fmt}"
+    code, _, _ = _run(capsysbinary, "clean", REPORT, "--audit", "--format", fmt, "-o", str(target))
+    assert code == 0 and target.stat().st_size > 1000
+
+
+def test_an_unknown_format_is_a_usage_error(capsysbinary):
+    with pytest.raises(SystemExit) as exit_:
+        main(["clean", REPORT, "--audit", "--format", "xml"])
+    assert exit_.value.code == 2 and "invalid choice: 'xml'" in capsysbinary.readouterr()[1].decode()
 
 
 def test_console_script_exit_status_and_help(tmp_path):
@@ -190,7 +202,7 @@ def test_console_script_exit_status_and_help(tmp_path):
 
 def test_csv_reads_back_as_written():
     """Booleans, missing values, empty strings, commas, quotes and line breaks survive a round trip."""
-    from policytext.export import table_bytes
+    from policytext.corpus.export import table_bytes
 
     df = pd.DataFrame({"text": ["a,b", 'say "hi"', "two\nlines", "", None], "flag": [True, False, True, False, True],
                        "n": pd.array([1, None, 3, 4, 5], dtype="Int64"), "x": [0.1, 2.5, None, 1e20, -3.0]})
@@ -203,7 +215,7 @@ def test_csv_reads_back_as_written():
 
 def test_tables_arrow_cannot_type_are_written_as_text():
     """Lists and mixed Python values (a researcher's own table) do not stop an export."""
-    from policytext.export import table_bytes
+    from policytext.corpus.export import table_bytes
 
     df = pd.DataFrame({"members": [["发展", "建设"], []], "mixed": [1, "two"], "n": [1, 2]})
     back = pd.read_csv(io.BytesIO(table_bytes(df, "csv")), encoding="utf-8-sig")
@@ -213,7 +225,7 @@ def test_tables_arrow_cannot_type_are_written_as_text():
 
 
 def test_save_tables_writes_csv_and_parquet_and_lists_them(tmp_path):
-    from policytext.export import save_tables
+    from policytext.corpus.export import save_tables
 
     terms = pd.DataFrame({"term": ["发展", "建设"], "count": [3, 2]})
     saved = save_tables("doc", folder=tmp_path, terms=terms, empty=terms.iloc[:0])
@@ -226,10 +238,33 @@ def test_save_tables_writes_csv_and_parquet_and_lists_them(tmp_path):
 
 def test_cache_key_changes_with_the_library(tmp_path, monkeypatch):
     """A changed rule or lexicon must not reuse tables computed by the old code."""
-    from policytext import corpus
+    from policytext.corpus import analyze
 
     report = tmp_path / "a.txt"
     report.write_bytes(paths.BUNDLED_REPORT.read_bytes())
-    before = corpus._key(report, "rjieba")
-    monkeypatch.setattr(corpus, "_library_fingerprint", lambda: "changed")
-    assert corpus._key(report, "rjieba") != before
+    before = analyze.cache_key(report, "rjieba")
+    assert analyze.cache_key(report, "jieba") != before  # and with the backend
+    monkeypatch.setattr(analyze, "library_fingerprint", lambda: "changed")
+    assert analyze.cache_key(report, "rjieba") != before
+
+
+@pytest.mark.slow
+def test_analyze_writes_the_same_bytes_in_any_process(tmp_path):
+    """Determinism across processes: two runs with different hash seeds (set and dict order, jieba's
+    internals) write byte-identical tables."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "2018_district_qingshan.txt").write_bytes(paths.BUNDLED_REPORT.read_bytes())
+    (src / "2016_county_plain.txt").write_text(PLAIN_REPORT, encoding="utf-8")
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out{seed}"
+        done = subprocess.run([sys.executable, "-m", "policytext.cli", "analyze", str(src), "--out", str(out),
+                               "--no-progress", "--jobs", "2"], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr
+        outputs.append(out)
+    from policytext.options import TABLES
+
+    for name in TABLES:
+        assert (outputs[0] / f"{name}.csv").read_bytes() == (outputs[1] / f"{name}.csv").read_bytes(), name

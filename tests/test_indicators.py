@@ -10,11 +10,13 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from expectations import ESTIMATED_RESULT_VALUES, HEADLINE_RESULTS, HEADLINES, TARGETS_2018
 from policytext import report_from_text
-from policytext.evaluation import load_indicator_annotations, score_indicators, subject_matches
-from policytext.indicators import canonical_indicator, extract_indicators
-from policytext.numbers import parse_number, scan_numbers
-from policytext.targets import compare_targets
+from policytext.analysis.evaluation import load_indicator_annotations, score_indicators, subject_matches
+from policytext.analysis.indicators import canonical_indicator, extract_indicators
+from policytext.text.numbers import scan_numbers
+from policytext.text.numerals import parse_number
+from policytext.analysis.targets import compare_targets
 
 
 def _quantities(text):
@@ -117,7 +119,7 @@ def test_chinese_numerals_read_as_cn2an_reads_them():
 def test_corpus_numerals_read_as_cn2an_reads_them(corpus):
     """Every Chinese numeral of the corpus reads the same, except digit runs that name things (十三五)."""
     cn2an = pytest.importorskip("cn2an")
-    from policytext.numbers import _CN, _NO_PLACE_VALUE
+    from policytext.text.numerals import CHINESE
 
     def reference(text):
         try:
@@ -125,8 +127,8 @@ def test_corpus_numerals_read_as_cn2an_reads_them(corpus):
         except ValueError:
             return None
 
-    found = sorted({m.group() for r in corpus.values() for m in re.finditer(_CN, r.text)})
-    numerals = [t for t in found if not _NO_PLACE_VALUE.search(t.split("点")[0])]
+    found = sorted({m.group() for r in corpus.values() for m in re.finditer(CHINESE, r.text)})
+    numerals = [t for t in found if not re.search("[一二两三四五六七八九]{2}", t.split("点")[0])]  # 十三五, 七五
     assert len(numerals) > 100
     assert [(t, parse_number(t), reference(t)) for t in numerals if parse_number(t) != reference(t)] == []
 
@@ -160,15 +162,14 @@ def test_estimates_follow_yuji_to_the_semicolon(table):
     assert list(s14["status"]) == ["estimate"] * 3 + ["actual"] * 8
 
 
-def test_sixteen_headlines(table):
+def test_the_bundled_headlines(table):
     heads = table[table["headline"]]
-    assert len(heads) == 16
+    assert len(heads) == HEADLINES
     results = heads[heads["year"] == 2017]
     targets = heads[(heads["year"] == 2018) & (heads["status"] == "target")]
-    assert set(targets["indicator"]) == {"地区生产总值", "固定资产投资", "招商引资总额", "社会消费品零售总额",
-                                         "一般公共预算收入"}
-    assert list(targets["value"]) == [5, 10, 10, 10, 10]
-    assert len(results) == 11 and set(results.loc[results["status"] == "estimate", "value"]) == {8, 10, 9}
+    assert dict(zip(targets["indicator"], targets["value"])) == TARGETS_2018
+    assert len(results) == HEADLINE_RESULTS
+    assert set(results.loc[results["status"] == "estimate", "value"]) == ESTIMATED_RESULT_VALUES
 
 
 def test_every_row_points_at_its_figure(bundled, table):
@@ -182,7 +183,7 @@ def test_accuracy_against_the_hand_annotation(table):
     assert score.value_accuracy >= 0.99
     assert score.subject_accuracy >= 0.85
     assert score.status_accuracy >= 0.90
-    assert score.headline_found == score.headline_gold == 16 and score.headline_predicted == 16
+    assert score.headline_found == score.headline_gold == HEADLINES and score.headline_predicted == HEADLINES
 
 
 def test_scoring_notices_mistakes(table):

@@ -12,11 +12,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from policytext import keywords as kw, paths, report_from_text  # noqa: E402
+from expectations import TERM_COUNTS  # noqa: E402
+from policytext import paths, report_from_text  # noqa: E402
+from policytext.analysis import keywords as kw  # noqa: E402
 from policytext.cli import main  # noqa: E402
 from policytext.plotting import (plot_keyness, plot_small_multiples, plot_term_bars, plot_wordcloud,  # noqa: E402
                                  use_style)
-from policytext.segmentation import tokenize  # noqa: E402
+from policytext.tokens.segmentation import tokenize  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +26,7 @@ def tokens(bundled, tokenizer):
     return tokenize(bundled, tokenizer=tokenizer)
 
 
-@pytest.mark.parametrize("term, expected", [("招商引资", 9), ("长江大保护", 7), ("七军会", 6), ("一般公共预算收入", 3),
-                                            ("社零总额", 2), ("红色物业", 2)])
+@pytest.mark.parametrize("term, expected", TERM_COUNTS.items())
 def test_whole_term_counts_agree_with_the_text(bundled, tokens, term, expected):
     assert bundled.text.count(term) == expected  # counted independently, on the cleaned text
     assert (tokens["token"] == term).sum() == expected  # counted as one term, never as its pieces
@@ -36,12 +37,30 @@ def test_frequencies_filter_and_share(tokens):
     assert not freqs["term"].isin(["的", "进一步", "，", "2017年"]).any()
     assert freqs["share"].sum() == pytest.approx(1.0)
     by_chapter = kw.term_frequencies(tokens, by="chapter")
-    assert set(by_chapter["scope"]) == {"1", "2"}
+    assert set(by_chapter["chapter"]) == {1, 2} and "scope" not in by_chapter.columns
     assert by_chapter["count"].sum() == freqs["count"].sum()
 
 
+@pytest.mark.parametrize("by, keys", [("report", []), ("chapter", ["chapter"]), ("section", ["chapter", "section"]),
+                                      ("paragraph", ["paragraph"])])
+def test_every_scope_is_typed_and_sorted_numerically(tokens, by, keys):
+    """Scopes are integer key columns, in report order (1.2 before 1.10), never labels parsed back."""
+    for table in (kw.term_frequencies(tokens, by=by), kw.tfidf(tokens, by=by), kw.textrank(tokens, by=by)):
+        assert [c for c in ("chapter", "section", "paragraph") if c in table.columns] == keys
+        assert all(str(table[k].dtype) == "Int64" for k in keys)
+        scopes = list(dict.fromkeys(map(tuple, table[keys].to_numpy().tolist()))) if keys else []
+        assert scopes == sorted(scopes)
+        ranked = kw.top_terms(table, 3, score="score" if "score" in table.columns else "count")
+        assert ranked.groupby(keys).size().max() <= 3 if keys else len(ranked) == 3
+
+
+def test_an_unknown_scope_is_refused(tokens):
+    with pytest.raises(ValueError, match="unknown scope"):
+        kw.term_frequencies(tokens, by=None)
+
+
 def test_pos_filter_is_choosable(tokens):
-    nouns = kw.term_frequencies(tokens, pos=("n",))
+    nouns = kw.term_frequencies(tokens, include_pos=("n",))
     assert "推进" not in set(nouns["term"]) and "推进" in set(kw.term_frequencies(tokens)["term"])
 
 
@@ -55,15 +74,15 @@ def _two_part_report():
 def test_keyness_signs_on_a_constructed_example(tokenizer):
     report = _two_part_report()
     t = tokenize(report, tokenizer=tokenizer)
-    table = kw.keyness(t[t["chapter"] == 1], t[t["chapter"] == 2], pos=None).set_index("term")
+    table = kw.keyness(t[t["chapter"] == 1], t[t["chapter"] == 2], include_pos=None).set_index("term")
     assert table.loc["苹果", "z"] > 2 and table.loc["柑橘", "z"] < -2
     assert abs(table.loc["品牌", "z"]) < 1  # used equally by both parts
 
 
 def test_tfidf_prefers_concentrated_terms(tokenizer):
     t = tokenize(_two_part_report(), tokenizer=tokenizer)
-    scores = kw.tfidf(t, by="chapter", pos=None).set_index(["scope", "term"])["score"]
-    assert scores[("1", "苹果")] > scores[("1", "品牌")]
+    scores = kw.tfidf(t, by="chapter", include_pos=None).set_index(["chapter", "term"])["score"]
+    assert scores[(1, "苹果")] > scores[(1, "品牌")]
 
 
 def test_textrank_is_deterministic_and_ranks_central_terms(tokens):
@@ -74,7 +93,7 @@ def test_textrank_is_deterministic_and_ranks_central_terms(tokens):
 
 def test_concordance_points_at_the_raw_text(bundled, tokens):
     hits = kw.concordance(bundled, tokens, "长江大保护")
-    assert len(hits) == 7
+    assert len(hits) == TERM_COUNTS["长江大保护"]
     assert all(bundled.raw_text[s:e] == "长江大保护" for s, e in zip(hits["start"], hits["end"]))
 
 
@@ -90,24 +109,52 @@ def test_output_is_identical_across_runs(bundled, tokenizer):
     assert first.equals(second)
 
 
-def test_figures_draw_without_missing_glyphs(tokens):
+def test_figures_draw_without_missing_glyphs(bundled, tokens):
     freqs = kw.term_frequencies(tokens)
+    paragraphs = bundled.structure.paragraphs
+    first_paragraphs = tokens[tokens["paragraph"] <= tokens.loc[tokens["chapter"] == 1, "paragraph"].min() + 2]
     with matplotlib.rc_context():
         use_style()
         with warnings.catch_warnings():
             warnings.simplefilter("error", UserWarning)
             for fig in (plot_wordcloud(freqs, n=60), plot_term_bars(freqs),
                         plot_keyness(kw.keyness(tokens[tokens["chapter"] == 1], tokens[tokens["chapter"] == 2])),
-                        plot_small_multiples(kw.tfidf(tokens, by="chapter"), n=3)):
+                        *(plot_small_multiples(kw.tfidf(tokens, by=by), paragraphs=paragraphs, n=3)
+                          for by in ("report", "chapter", "section")),
+                        plot_small_multiples(kw.tfidf(first_paragraphs, by="paragraph"), paragraphs=paragraphs)):
                 fig.canvas.draw()
                 plt.close(fig)
+
+
+def test_section_panels_are_titled_with_the_section(bundled, tokens):
+    fig = plot_small_multiples(kw.tfidf(tokens, by="section"), paragraphs=bundled.structure.paragraphs, n=3)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    plt.close(fig)
+    sections = bundled.structure.sections
+    expected = [f"{c}.{s} {t[:14]}"[:18] for c, s, t in zip(sections["chapter"], sections["section"],
+                                                              sections["section_title"])]
+    assert titles[0] == "1.0 2017年工作回顾"  # a chapter's text before its first section: the chapter's title
+    assert [t for t in titles if not t.split()[0].endswith(".0")] == expected
+    assert titles[10].startswith("1.10 ")  # after 1.9, not after 1.1
 
 
 def test_keywords_cli(capsysbinary):
     code = main(["keywords", str(paths.BUNDLED_REPORT), "--top", "5", "--by", "section", "--method", "tfidf"])
     out, _ = capsysbinary.readouterr()
     assert code == 0
-    df = pd.read_csv(io.BytesIO(out), encoding="utf-8-sig", dtype={"scope": str})
-    assert {"term", "count", "scope", "score"} <= set(df.columns)
-    assert df.groupby("scope").size().max() == 5 and {"1.1", "1.10", "2.5"} <= set(df["scope"])
-    assert df.loc[df["scope"] == "2.5", "scope_title"].iloc[0].startswith("贯彻绿色发展理念")
+    df = pd.read_csv(io.BytesIO(out), encoding="utf-8-sig")
+    assert list(df.columns) == ["doc_id", "chapter", "section", "scope_title", "rank", "term", "count", "score", "method"]
+    scopes = list(dict.fromkeys(zip(df["chapter"], df["section"])))
+    assert df.groupby(["chapter", "section"]).size().max() == 5 and {(1, 1), (1, 10), (2, 5)} <= set(scopes)
+    assert scopes == sorted(scopes)  # numerically: 1.2 before 1.10
+    assert df.loc[(df["chapter"] == 2) & (df["section"] == 5), "scope_title"].iloc[0].startswith("贯彻绿色发展理念")
+
+
+@pytest.mark.parametrize("method", ["count", "tfidf", "textrank"])
+def test_keywords_cli_by_report_gives_one_ranking(capsysbinary, method):
+    """The default scope is the report, for every method (TF-IDF used to fall back to sections)."""
+    code = main(["keywords", str(paths.BUNDLED_REPORT), "--top", "7", "--method", method])
+    out, _ = capsysbinary.readouterr()
+    df = pd.read_csv(io.BytesIO(out), encoding="utf-8-sig")
+    assert code == 0 and len(df) == 7 and df["rank"].tolist() == list(range(1, 8))
+    assert "chapter" not in df.columns and df["scope_title"].nunique() == 1

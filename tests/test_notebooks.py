@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from policytext import paths
-from policytext.book import notebooks
+from policybook.notebooks import notebooks
 
 NOTEBOOKS = notebooks()
 NOISE = [
@@ -84,6 +84,7 @@ def _check_outputs(executed: Path):
     return images
 
 
+@pytest.mark.slow
 def test_notebooks_run_on_the_bundled_report(executed_bundled, processed):
     for executed in executed_bundled:
         assert _check_outputs(executed) >= 1, f"{executed.name} draws no figure"
@@ -106,6 +107,7 @@ SMALL_REPORT = """2016年某县政府工作报告
 """
 
 
+@pytest.mark.slow
 def test_notebooks_are_parameterised_by_report(tmp_path, processed, execute_notebooks):
     """Pointing REPORT at a second report reruns every notebook on it."""
     second = paths.CORPUS / "2014_district_hailar.txt"  # a GBK original, stored with CRLF line endings
@@ -120,6 +122,7 @@ def test_notebooks_are_parameterised_by_report(tmp_path, processed, execute_note
     assert (processed / second.stem / "chapters.csv").exists()
 
 
+@pytest.mark.slow
 def test_compare_notebook_on_the_corpus(tmp_path, processed):
     """05-compare-reports on a folder of reports (the development corpus when present)."""
     source = paths.NOTEBOOKS / "05-compare-reports.ipynb"

@@ -7,8 +7,8 @@ import codecs
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from policytext import ReportError, read_report
-from policytext.reading import decode_bytes
+from policytext import ReportError, read_report, restore_raw
+from policytext.document.reading import decode_bytes
 
 SAMPLE = ("2018年青山区政府工作报告\n——2018年1月5日在青山区第十四届人民代表大会第二次会议上\n各位代表：\n"
           "根据会议安排，我代表区人民政府向大会报告工作，请予审议。\n一、2017年工作回顾\n"
@@ -46,7 +46,7 @@ def test_line_endings_are_kept_raw_and_offsets_point_into_them(tmp_path, newline
         raw = report.raw_text[row.start:row.end]
         assert "\r" not in raw and "\n" not in raw
         assert raw.replace(",", "，") == row.text
-    assert report.clean.restore_raw() == report.raw_text
+    assert restore_raw(report.text, report.clean.audit) == report.raw_text
 
 
 def test_web_page_is_reduced_to_its_article(tmp_path):
@@ -193,6 +193,6 @@ def test_corpus_metadata_matches_file_names(corpus):
        | st.text(alphabet=st.characters(min_codepoint=0x3300, max_codepoint=0xFB00), max_size=60))
 def test_han_count_matches_the_character_class(text):
     """count_han (NumPy over UTF-16 units) counts exactly the characters the CJK class matches."""
-    from policytext.chars import CJK_RE, count_han
+    from policytext.text.chars import CJK_RE, count_han
 
     assert count_han(text) == len(CJK_RE.findall(text))

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from policytext import paths
-from policytext.lexicons import USERDICT, load_stopwords, read_userdict
-from policytext.segmentation import PolicyTokenizer, segment, tokenize
+from policytext.text.lexicons import USERDICT, load_stopwords, read_userdict
+from policytext.tokens.segmentation import PolicyTokenizer, segment, tokenize
 
 TERMS = [t.word for t in read_userdict(USERDICT)]
 FRAME = "我们要大力推进{}，取得新成效。"
@@ -154,8 +154,8 @@ def test_backends_agree_for_the_projects_purposes(corpus):
     content terms of every report overlap by at least 96%, theme shares differ by well under one
     percentage point, and indicator extraction gives the same spans and values.
     """
-    from policytext import keywords as kw, themes
-    from policytext.indicators import extract_indicators
+    from policytext.analysis import keywords as kw, themes
+    from policytext.analysis.indicators import extract_indicators
 
     jieba_tk, rust_tk = PolicyTokenizer(backend="jieba"), PolicyTokenizer(backend="rjieba")
     for doc_id, report in corpus.items():
@@ -163,8 +163,8 @@ def test_backends_agree_for_the_projects_purposes(corpus):
         top_a = set(kw.term_frequencies(ta).head(50)["term"])
         top_b = set(kw.term_frequencies(tb).head(50)["term"])
         assert len(top_a & top_b) >= 48, doc_id
-        sa = themes.score_themes(ta, by=None).set_index("theme")["share"]
-        sb = themes.score_themes(tb, by=None).set_index("theme")["share"]
+        sa = themes.score_themes(ta, by="report").set_index("theme")["share"]
+        sb = themes.score_themes(tb, by="report").set_index("theme")["share"]
         assert (sa - sb).abs().max() < 0.005, doc_id
         ia = extract_indicators(report, tokenizer=jieba_tk)
         ib = extract_indicators(report, tokenizer=rust_tk)

@@ -7,21 +7,31 @@ import re
 import subprocess
 import tomllib
 
+from expectations import SHA256 as BUNDLED_SHA256
 from policytext import paths
 
-BUNDLED_SHA256 = "ce26d75f0f5c6732136fce527735984e3b55e3bfd13236670395ded9b7cb40f4"
 
 
-def _pyproject_pins() -> dict[str, str]:
+def _name(spec: str) -> str:
+    return re.split(r"[<>=!~ \[;]", spec, maxsplit=1)[0].strip().lower().replace("_", "-")
+
+
+def _pyproject_requirements() -> dict[str, str]:
+    """Direct dependencies (all extras included) and their ranges."""
     project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     specs = list(project["dependencies"])
     for group in project.get("optional-dependencies", {}).values():
         specs.extend(group)
+    return {_name(s): s[len(_name(s)):].strip() for s in specs}
+
+
+def _lock() -> dict[str, str]:
     pins = {}
-    for spec in specs:
-        name, sep, version = spec.partition("==")
-        assert sep, f"{spec!r} in pyproject.toml is not pinned with =="
-        pins[name.strip().lower()] = version.strip()
+    for line in (paths.ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, sep, version = line.partition("==")
+            assert sep, f"constraints.txt: {line!r} is not pinned with =="
+            pins[name.strip().lower().replace("_", "-")] = version.strip()
     return pins
 
 
@@ -30,12 +40,23 @@ def _environment_pins() -> dict[str, str]:
     for line in (paths.ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
         m = re.match(r"^\s*-\s*([A-Za-z0-9_.\-]+)\s*(==|=)\s*([^\s#]+)", line)
         if m and m.group(1).lower() != "python":
-            pins[m.group(1).lower()] = m.group(3)
+            pins[m.group(1).lower().replace("_", "-")] = m.group(3)
     return pins
 
 
-def test_environment_yml_lists_the_pinned_set():
-    assert _environment_pins() == _pyproject_pins()
+def test_every_direct_dependency_is_locked_within_its_range():
+    from packaging.specifiers import SpecifierSet
+
+    lock = _lock()
+    for name, spec in _pyproject_requirements().items():
+        assert name in lock, f"{name} is not in constraints.txt"
+        assert lock[name] in SpecifierSet(spec.split(";")[0]), f"{name}=={lock[name]} is outside {spec!r}"
+
+
+def test_environment_yml_lists_the_direct_set_at_the_locked_versions():
+    lock = _lock()
+    assert set(_environment_pins()) == set(_pyproject_requirements())
+    assert {name: lock[name] for name in _environment_pins()} == _environment_pins()
 
 
 def test_bundled_report_is_byte_exact_copy():

@@ -13,12 +13,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from policytext import PolicyTextError, paths, themes, topics  # noqa: E402
+from policytext import PolicyTextError, paths  # noqa: E402
+from policytext.analysis import themes, topics  # noqa: E402
 from policytext.cli import main  # noqa: E402
-from policytext.cooccurrence import cooccurrence, cooccurrence_graph  # noqa: E402
-from policytext.evaluation import load_theme_annotations, score_theme_labels  # noqa: E402
-from policytext.plotting import plot_heatmap, plot_network, plot_theme_shift, use_style  # noqa: E402
-from policytext.segmentation import tokenize  # noqa: E402
+from policytext.analysis.cooccurrence import cooccurrence, cooccurrence_graph  # noqa: E402
+from policytext.analysis.evaluation import load_theme_annotations, score_theme_labels  # noqa: E402
+from policytext.plotting import plot_heatmap, plot_network, plot_theme_shift, shares_matrix, use_style  # noqa: E402
+from policytext.tokens.segmentation import tokenize  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def test_a_cntext_yaml_dictionary_loads(tmp_path, tokens):
     path.write_text("Name: mine\nDesc: test\nRefer: none\nCategory:\n  - water\n"
                     "Dictionary:\n  water:\n    - 污水\n    - 供水\n", encoding="utf-8")
     d = themes.load_dictionary(path)
-    scores = themes.score_themes(tokens, dictionary=d, by=None)
+    scores = themes.score_themes(tokens, dictionary=d, by="report")
     assert list(scores["theme"]) == ["water"] and scores["tokens"].iloc[0] > 0
 
 
@@ -57,10 +58,10 @@ def test_a_broken_dictionary_is_a_one_line_error(tmp_path):
 
 def test_shares_per_scope_add_up(tokens):
     by_chapter = themes.score_themes(tokens, by="chapter")
-    report = themes.score_themes(tokens, by=None)
+    report = themes.score_themes(tokens, by="report")
     summed = by_chapter.groupby("theme")["tokens"].sum()
     assert summed.to_dict() == report.set_index("theme")["tokens"].to_dict()
-    assert by_chapter.groupby("scope")["content_tokens"].first().sum() == report["content_tokens"].iloc[0]
+    assert by_chapter.groupby("chapter")["content_tokens"].first().sum() == report["content_tokens"].iloc[0]
     assert ((by_chapter["share"] - by_chapter["tokens"] / by_chapter["content_tokens"]).abs() < 1e-12).all()
     assert (by_chapter["sentences"] <= by_chapter["n_sentences"]).all()
     for row in report.itertuples():  # the provenance column sums to the count
@@ -107,14 +108,28 @@ def test_cooccurrence_network_has_communities(tokens):
     assert len({d["community"] for _, d in graph.nodes(data=True)}) >= 2
 
 
-def test_figures_draw_without_missing_glyphs(tokens):
+def test_section_heatmap_rows_are_labelled_with_their_titles(bundled, tokens):
+    matrix = shares_matrix(themes.score_themes(tokens, by="section"), bundled.structure.paragraphs)
+    assert list(matrix.columns) == list(themes.load_dictionary().categories)
+    sections = bundled.structure.sections
+    assert matrix.index[0] == "1.0 2017年工作回顾"
+    assert list(matrix.index[1:3]) == [f"{c}.{s} {t[:14]}" for c, s, t in sections.head(2)[
+        ["chapter", "section", "section_title"]].itertuples(index=False)]
+    assert matrix.index[10].startswith("1.10 ")  # after 1.9, not after 1.1
+
+
+def test_figures_draw_without_missing_glyphs(bundled, tokens):
     shares = themes.score_themes(tokens, by="chapter")
+    by_section = themes.score_themes(tokens, by="section")
     with matplotlib.rc_context():
         use_style()
         with warnings.catch_warnings():
             warnings.simplefilter("error", UserWarning)
-            for fig in (plot_heatmap(shares.pivot(index="scope", columns="theme", values="share")),
-                        plot_theme_shift(shares, a="1", b="2"),
+            for fig in (plot_heatmap(shares_matrix(shares)),
+                        plot_heatmap(shares_matrix(by_section, bundled.structure.paragraphs)),
+                        plot_heatmap(shares_matrix(themes.score_themes(tokens, by="report"))),
+                        plot_theme_shift(shares, a=1, b=2),
+                        plot_theme_shift(by_section, a=(1, 1), b=(2, 5)),
                         plot_network(cooccurrence_graph(cooccurrence(tokens)))):
                 fig.canvas.draw()
                 plt.close(fig)
@@ -123,8 +138,9 @@ def test_figures_draw_without_missing_glyphs(tokens):
 def test_themes_cli(capsysbinary):
     code = main(["themes", str(paths.BUNDLED_REPORT), "--by", "section"])
     out, _ = capsysbinary.readouterr()
-    df = pd.read_csv(io.BytesIO(out), encoding="utf-8-sig", dtype={"scope": str})
-    assert code == 0 and {"theme", "scope", "scope_title", "tokens", "share", "terms"} <= set(df.columns)
-    assert df.loc[df["scope"] == "2.5", "scope_title"].iloc[0].startswith("贯彻绿色发展理念")
-    green = df[(df["scope"] == "2.5")].set_index("theme")["share"]
+    df = pd.read_csv(io.BytesIO(out), encoding="utf-8-sig")
+    assert code == 0 and {"theme", "chapter", "section", "scope_title", "tokens", "share", "terms"} <= set(df.columns)
+    section = df[(df["chapter"] == 2) & (df["section"] == 5)]
+    assert section["scope_title"].iloc[0].startswith("贯彻绿色发展理念")
+    green = section.set_index("theme")["share"]
     assert green.idxmax() == "ecology_environment"

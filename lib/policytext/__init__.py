@@ -1,31 +1,40 @@
 """policytext: mining Chinese government work reports (政府工作报告).
 
-Reading and cleaning → structure and segmentation → analyses → CLI and
-notebooks.  Each layer imports only from the layers below it.
+The library is layered, bottom to top, and the folders show the layers (``lint-imports`` checks
+that no module imports from a layer above its own; the contracts are in ``pyproject.toml``):
 
-The names below load their module on first use (PEP 562), so that ``import
-policytext`` does not import pandas: the command line answers a rerun on an
-unchanged corpus without it.
+* ``errors``, ``paths``, ``options``: foundations (no third-party import);
+* :mod:`policytext.text`: characters, numerals, the number grammar, lexicons and cue lists, rewriting;
+* :mod:`policytext.document`: reading a file, cleaning with an audit, metadata, structure;
+* :mod:`policytext.tokens`: segmentation, the content-token filter, scopes;
+* :mod:`policytext.analysis`: keywords, themes, topics, co-occurrence, indicators, targets, comparison;
+* :mod:`policytext.corpus`: corpus runs and the table writers;
+* :mod:`policytext.plotting` and :mod:`policytext.cli`: figures and the command line.
+
+The short public API below loads its module on first use (lazy loading, as the Scientific Python
+SPEC 1 recommends): ``import policytext`` stays cheap, so the command line answers a rerun on an
+unchanged corpus without importing pandas.
 """
 
 from importlib import import_module
 
 from .errors import PolicyTextError, ReportError
-
-__version__ = "0.1.0"
+from .options import __version__
 
 _LAZY = {
-    "CleanText": "cleaning", "clean_text": "cleaning", "restore_raw": "cleaning",
-    "Report": "document", "report_from_text": "document",
-    "Metadata": "metadata", "extract_metadata": "metadata",
-    "read_report": "reading",
+    "read_report": "document.reading",
+    "Report": "document.report", "report_from_text": "document.report",
+    "clean_text": "document.cleaning", "CleanText": "document.cleaning",
+    "restore_raw": "text.rewrite",
+    "extract_metadata": "document.metadata", "Metadata": "document.metadata",
+    "segment": "tokens.segmentation", "tokenize": "tokens.segmentation",
+    "extract_indicators": "analysis.indicators",
+    "score_themes": "analysis.themes", "load_dictionary": "analysis.themes",
+    "term_frequencies": "analysis.keywords",
+    "compare_targets": "analysis.targets",
 }
 
-__all__ = [
-    "CleanText", "Metadata", "PolicyTextError", "Report", "ReportError",
-    "clean_text", "extract_metadata", "read_report", "report_from_text", "restore_raw",
-    "__version__",
-]
+__all__ = ["PolicyTextError", "ReportError", "__version__", *sorted(_LAZY)]
 
 
 def __getattr__(name: str):

@@ -14,16 +14,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from . import __version__
 from .errors import PolicyTextError
+from .options import BACKENDS, DEFAULT_BACKEND, FORMATS, SCOPES, __version__
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: Output formats (those of :func:`policytext.export.table_bytes`; a test checks they agree).  The
-#: library is imported by each command when it runs, so that ``analyze`` on an unchanged corpus
-#: answers without importing pandas.
-FORMATS = ("csv", "jsonl", "parquet")
+# The library is imported by each command when it runs, so that ``analyze`` on an unchanged corpus
+# answers without importing pandas.
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_BUG, EXIT_USAGE = 0, 1, 3, 2
 
@@ -53,7 +51,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _read(path: Path):
-    from .reading import read_report
+    from .document.reading import read_report
 
     return read_report(path)
 
@@ -66,7 +64,7 @@ def _per_report(args, build: Callable) -> pd.DataFrame:
 
 
 def _emit(args, df: pd.DataFrame) -> None:
-    from .export import write_table
+    from .corpus.export import write_table
 
     fmt = args.format
     if args.output and fmt is None:
@@ -117,7 +115,7 @@ def cmd_structure(args) -> int:
 
 
 def cmd_tokens(args) -> int:
-    from .segmentation import PolicyTokenizer, get_tokenizer, tokenize
+    from .tokens.segmentation import PolicyTokenizer, get_tokenizer, tokenize
 
     tokenizer = (PolicyTokenizer(extra=args.userdict, backend=args.backend) if args.userdict
                  else get_tokenizer(args.backend))
@@ -133,7 +131,7 @@ def cmd_tokens(args) -> int:
 
 
 def cmd_indicators(args) -> int:
-    from .indicators import extract_indicators
+    from .analysis.indicators import extract_indicators
 
     def table(r):
         df = extract_indicators(r)
@@ -144,52 +142,51 @@ def cmd_indicators(args) -> int:
 
 
 def cmd_keywords(args) -> int:
-    from . import keywords
-    from .segmentation import get_tokenizer, tokenize
+    from .analysis import keywords
+    from .tokens.segmentation import get_tokenizer, tokenize
 
     def table(r):
         tokens = tokenize(r, tokenizer=get_tokenizer())
-        by = None if args.by == "report" else args.by
         if args.method == "tfidf":
-            scores = keywords.tfidf(tokens, by=by or "section")
+            scores = keywords.tfidf(tokens, by=args.by)
         elif args.method == "textrank":
-            scores = keywords.textrank(tokens, by=by)
+            scores = keywords.textrank(tokens, by=args.by)
         else:
-            scores = keywords.term_frequencies(tokens, by=by).assign(score=lambda d: d["count"])
-        out = keywords.top_terms(scores, args.top, score="score")
-        out.insert(0, "doc_id", r.doc_id)
+            scores = keywords.term_frequencies(tokens, by=args.by).assign(score=lambda d: d["count"])
+        out = _titled(r, keywords.top_terms(scores, args.top, score="score"), args.by)
         out["method"] = args.method
-        out["scope_title"] = out["scope"].map(_scope_titles(r))
-        return out[["doc_id", "scope", "scope_title", "rank", "term", "count", "score", "method"]]
+        return out[["doc_id", *_scope_keys(args.by), "scope_title", "rank", "term", "count", "score", "method"]]
 
     _emit(args, _per_report(args, table))
     return EXIT_OK
 
 
-def _scope_titles(report) -> dict:
-    import pandas as pd
+def _scope_keys(by: str) -> list[str]:
+    from .tokens.scopes import scope_columns
 
-    p = report.structure.paragraphs
-    titles = {"report": report.metadata.title or report.doc_id}
-    for row in p.dropna(subset=["chapter"]).drop_duplicates(["chapter", "section"]).itertuples():
-        chapter = str(row.chapter)
-        titles.setdefault(chapter, row.chapter_title if isinstance(row.chapter_title, str) else None)
-        section = f"{chapter}.{row.section if pd.notna(row.section) else 0}"
-        titles.setdefault(section, row.section_title if isinstance(row.section_title, str) else titles[chapter])
-    return titles
+    return scope_columns(by)
+
+
+def _titled(report, table: pd.DataFrame, by: str) -> pd.DataFrame:
+    """``table`` with ``doc_id`` first and each scope's heading (``scope_title``) after its key columns."""
+    from .tokens.scopes import scope_titles
+
+    keys = _scope_keys(by)
+    titles = scope_titles(report.structure.paragraphs, by, report_title=report.metadata.title or report.doc_id)
+    out = table.merge(titles, on=keys, how="left") if keys else table.assign(scope_title=titles["scope_title"].iloc[0])
+    out.insert(0, "doc_id", report.doc_id)
+    return out[["doc_id", *keys, "scope_title", *[c for c in table.columns if c not in keys]]]
 
 
 def cmd_themes(args) -> int:
-    from . import themes
-    from .segmentation import get_tokenizer, tokenize
+    from .analysis import themes
+    from .tokens.segmentation import get_tokenizer, tokenize
 
     dictionary = themes.load_dictionary(args.dictionary)
 
     def table(r):
-        by = None if args.by == "report" else args.by
-        out = themes.score_themes(tokenize(r, tokenizer=get_tokenizer()), dictionary=dictionary, by=by)
-        out.insert(0, "doc_id", r.doc_id)
-        out.insert(2, "scope_title", out["scope"].map(_scope_titles(r)))
+        out = themes.score_themes(tokenize(r, tokenizer=get_tokenizer()), dictionary=dictionary, by=args.by)
+        out = _titled(r, out, args.by)
         out["dictionary"] = dictionary.name
         return out
 
@@ -198,14 +195,14 @@ def cmd_themes(args) -> int:
 
 
 def cmd_targets(args) -> int:
-    from .targets import compare_targets
+    from .analysis.targets import compare_targets
 
     _emit(args, compare_targets(_read(p) for p in args.reports))
     return EXIT_OK
 
 
 def cmd_analyze(args) -> int:
-    from .corpus import analyze
+    from .corpus.analyze import analyze
 
     result = analyze(args.reports, args.out, jobs=args.jobs, force=args.force, progress=not args.no_progress,
                      backend=args.backend)
@@ -257,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--content-only", action="store_true", help="drop stopwords and punctuation")
     p.add_argument("--userdict", action="append", metavar="FILE",
                    help="an extra user dictionary (word [freq] [pos] per line); may be repeated")
-    p.add_argument("--backend", choices=("rjieba", "jieba"), default="rjieba",
+    p.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND,
                    help="segmentation engine: rjieba (Rust, default) or jieba (the pure-Python reference)")
     output_options(p)
     p = add("indicators", cmd_indicators, "one row per quantity stated (amounts, counts, growth, shares, ranks, "
@@ -267,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("keywords", cmd_keywords, "the top terms of a report, or of each chapter or section, by count, "
                                       "TF-IDF or TextRank")
     p.add_argument("--top", type=int, default=20, metavar="N", help="terms per scope (default: 20)")
-    p.add_argument("--by", choices=("report", "chapter", "section"), default="report", help="scope (default: report)")
+    p.add_argument("--by", choices=SCOPES, default="report", help="scope (default: report)")
     p.add_argument("--method", choices=("count", "tfidf", "textrank"), default="count", help="score (default: count)")
     output_options(p)
     p = add("themes", cmd_themes, "attention to each policy theme per scope: share of words and of sentences, "
@@ -275,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dictionary", default="policy_domains", metavar="FILE",
                    help="a shipped dictionary (policy_domains, new_development_concepts, environment_attention) "
                         "or a YAML file in cntext's schema (default: policy_domains)")
-    p.add_argument("--by", choices=("report", "chapter", "section"), default="section", help="scope (default: section)")
+    p.add_argument("--by", choices=SCOPES, default="section", help="scope (default: section)")
     output_options(p)
     p = add("targets", cmd_targets, "each new-year headline target beside last year's result; with reports of "
                                     "consecutive years of one place, beside the result achieved, met or not")
@@ -286,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
     p.add_argument("--force", action="store_true", help="recompute reports found in the cache")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.add_argument("--backend", choices=("rjieba", "jieba"), default="rjieba", help="segmentation engine")
+    p.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND, help="segmentation engine")
     return parser
 
 

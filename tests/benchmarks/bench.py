@@ -127,8 +127,8 @@ def main() -> int:
 def _bench_extraction(corpus: list[Path]) -> None:
     """Indicator extraction in one process, after import and the tokenizer build (warm)."""
     from policytext import read_report
-    from policytext.indicators import extract_indicators
-    from policytext.segmentation import get_tokenizer
+    from policytext.analysis.indicators import extract_indicators
+    from policytext.tokens.segmentation import get_tokenizer
 
     started = time.perf_counter()
     tokenizer = get_tokenizer()

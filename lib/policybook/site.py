@@ -1,0 +1,264 @@
+"""The static site: a Jupyter Book 1 source assembled from the executed notebooks, built offline.
+
+:func:`build_site` writes ``build/book/``: the committed ``notebooks/_config.yml``; the landing
+page ``notebooks/index.md`` with a paragraph on the report of this run and the notebooks' preview
+figures filled in; a table of contents generated from the notebooks found; the executed notebooks;
+the generated methods, glossary and data pages; the CJK web font.  It then builds
+``build/html/`` (``index.html`` is the landing page) with no network access.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from policytext import paths
+from policytext.errors import PolicyTextError
+from policytext.text.lexicons import read_tsv
+
+from .notebooks import notebooks
+
+__all__ = ["build_site", "GENERATED_PAGES", "landing_page", "report_paragraph", "key_figures", "glossary_page",
+           "data_page", "methods_page"]
+
+#: Files of notebooks/ that the book needs besides the notebooks (``index.md`` is filled in by
+#: :func:`landing_page`).
+BOOK_FILES = ("_config.yml",)
+
+
+#: Pages generated from the library at build time (never typed twice), after the notebooks.
+GENERATED_PAGES = ("methods", "glossary", "data")
+
+
+def _toc(executed: list[Path]) -> str:
+    lines = ["format: jb-book", "root: index", "chapters:"]
+    lines += [f"  - file: {nb.stem}" for nb in executed]
+    lines += [f"  - file: {page}" for page in GENERATED_PAGES]
+    return "\n".join(lines) + "\n"
+
+
+def _table(header: list[str], rows) -> str:
+    cell = lambda v: str(v).replace("|", "\\|")  # noqa: E731
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+FONT_CSS = """/* Chinese text on any machine: the site ships its own CJK font (Noto Sans SC, SIL OFL),
+   used for the characters the reader's system fonts lack. */
+@font-face {
+  font-family: "Noto Sans SC";
+  src: url("fonts/NotoSansSC-Regular.otf") format("opentype");
+  font-display: swap;
+}
+:root {
+  --pst-font-family-base: -apple-system, BlinkMacSystemFont, "Segoe UI", "Helvetica Neue", Arial, "Noto Sans SC", sans-serif;
+  --pst-font-family-heading: var(--pst-font-family-base);
+  --pst-font-family-monospace: SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace, "Noto Sans SC";
+}
+/* Key figures on the landing page: tall charts shrink to the card instead of stretching it. */
+.sd-card-img-top { height: 20rem; object-fit: contain; padding: 0.5rem; }
+"""
+
+
+def _ship_font(book_dir: Path) -> None:
+    """Copy the CJK font and its stylesheet into the book, so no system font or CDN is needed."""
+    from policytext.plotting import font_path
+
+    fonts = book_dir / "_static" / "fonts"
+    fonts.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(font_path(), fonts / "NotoSansSC-Regular.otf")
+    (book_dir / "_static" / "policytext.css").write_text(FONT_CSS, encoding="utf-8")
+
+
+LANDING_REPORT = "<!-- the report of this run -->"
+LANDING_FIGURES = "<!-- key figures -->"
+
+
+def report_paragraph(report_path: Path) -> str:
+    """The report of this run in one paragraph: what it says it is, its outline, its quantities."""
+    from policytext import extract_indicators, read_report
+
+    report = read_report(report_path)
+    meta = report.metadata
+    what = " ".join(filter(None, [f"the {meta.year}" if meta.year else "the", meta.title or "report",
+                                  f"of {meta.place}" if meta.place else None,
+                                  f"({meta.level} level)" if meta.level else None]))
+    chapters = report.structure.chapters
+    outline = "; ".join(f"{c.chapter_title if isinstance(c.chapter_title, str) else f'chapter {c.chapter}'} "
+                        f"({c.chapter_role}, {c.sections} sections)" for c in chapters.itertuples())
+    indicators = extract_indicators(report)
+    return (f"The report analysed in this build is `{report_path.name}`: {what}, "
+            f"{len(report.text):,} characters in {len(chapters)} chapters"
+            + (f" ({outline})" if outline else "")
+            + f". It states {len(indicators)} quantities, {int(indicators['headline'].sum())} of them "
+            "headline results or targets.")
+
+
+def key_figures(executed: list[Path], book_dir: Path) -> str:
+    """Cards with the figures the notebooks mark as previews (cell metadata ``policytext.preview``).
+
+    The images are the notebooks' own outputs of this run, so the landing page
+    shows exactly what the chapters show.
+    """
+    import base64
+
+    import nbformat
+
+    cards = []
+    for nb_path in executed:
+        nb = nbformat.read(nb_path, as_version=4)
+        for i, cell in enumerate(nb.cells):
+            caption = cell.metadata.get("policytext", {}).get("preview")
+            png = next((o["data"]["image/png"] for o in cell.get("outputs", []) if "image/png" in o.get("data", {})), None)
+            if not caption or png is None:
+                continue
+            image = book_dir / "previews" / f"{nb_path.stem}-{i}.png"
+            image.parent.mkdir(exist_ok=True)
+            image.write_bytes(base64.b64decode(png))
+            cards.append(f":::{{grid-item-card}} {caption}\n:link: {nb_path.stem}\n:link-type: doc\n"
+                         f":img-top: previews/{image.name}\n:img-alt: {caption}\n\n"
+                         f"Notebook {nb_path.stem[:2]}\n:::\n")
+    if not cards:
+        return ""
+    return ("## Key figures\n\nFrom this run's notebooks; select a figure to open its chapter.\n\n"
+            "::::{grid} 1 1 2 2\n:gutter: 3\n\n" + "\n".join(cards) + "::::\n")
+
+
+def landing_page(executed: list[Path], book_dir: Path, report: Path | None) -> str:
+    text = (paths.NOTEBOOKS / "index.md").read_text(encoding="utf-8")
+    text = text.replace(LANDING_REPORT, report_paragraph(report) if report else "")
+    return text.replace(LANDING_FIGURES, key_figures(executed, book_dir))
+
+
+def glossary_page() -> str:
+    rows = sorted(read_tsv(paths.RESOURCES / "glossary.tsv"), key=lambda r: r[1].lower())
+    return ("# Glossary\n\nThe Chinese policy terms of the notebooks, from "
+            "`lib/policytext/resources/glossary.tsv`.\n\n" + _table(["term", "pinyin", "English"], rows))
+
+
+def data_page(book_dir: Path, tables: Path | None) -> str:
+    text = ["# Data: tables and their columns\n",
+            "Every table is tidy (one row per observation) and carries `doc_id` and the raw offsets "
+            "`start`/`end` of its text. CSV files are UTF-8 with a byte-order mark (Excel shows Chinese "
+            "correctly); the same tables are written as Parquet by `policytext analyze`.\n"]
+    if tables is not None and tables.is_dir():
+        downloads = book_dir / "downloads"
+        downloads.mkdir(exist_ok=True)
+        links = []
+        for csv_file in sorted(tables.glob("*.csv")):
+            shutil.copy2(csv_file, downloads / csv_file.name)
+            links.append(f"- {{download}}`{csv_file.stem} <downloads/{csv_file.name}>`")
+        if links:
+            text += ["## Downloads (this run)\n", "\n".join(links) + "\n"]
+    text.append("## Columns\n")
+    rows = read_tsv(paths.RESOURCES / "data_dictionary.tsv")
+    for table in dict.fromkeys(r[0] for r in rows):
+        title = "Columns in several tables" if table == "*" else f"`{table}`"
+        text += [f"### {title}\n", _table(["column", "meaning"], [(f"`{c}`", m) for t, c, m in rows if t == table])]
+    return "\n".join(text)
+
+
+def methods_page() -> str:
+    from policytext import extract_indicators, read_report, tokenize
+    from policytext.analysis import themes
+    from policytext.analysis.evaluation import (load_indicator_annotations, load_theme_annotations, score_indicators,
+                                                score_theme_labels)
+
+    report = read_report(paths.BUNDLED_REPORT)
+    score, _ = score_indicators(extract_indicators(report), load_indicator_annotations())
+    domains = themes.load_dictionary()
+    summary, per_theme = score_theme_labels(themes.tag_sentences(tokenize(report), dictionary=domains),
+                                            load_theme_annotations(), domains.categories)
+    dictionaries = [themes.load_dictionary(n) for n in themes.available_dictionaries()]
+    return "\n".join([
+        "# Methods and validation\n",
+        "Every number on this page is computed when the site is built, from the library and the hand "
+        "annotations in `data/annotations/`.\n",
+        "## Methods and their sources\n",
+        _table(["step", "method", "source"], [
+            ("cleaning", "passes with a lossless audit; raw text rebuilt exactly from cleaned text + audit", "this project"),
+            ("segmentation", "jieba-rs (rjieba) with a policy dictionary; jieba as reference backend",
+             "Sun Junyi, jieba; jieba-rs"),
+            ("keyness", "weighted log-odds ratio, informative Dirichlet prior, z-scores",
+             "Monroe, Colaresi & Quinn (2008), *Political Analysis* 16(4)"),
+            ("keywords", "TextRank on our segmentation", "Mihalcea & Tarau (2004), EMNLP"),
+            ("collocations", "PMI and log-likelihood ratio", "Dunning (1993), *Computational Linguistics* 19(1)"),
+            ("policy attention", "share of a scope's words in a theme dictionary",
+             "陈诗一 & 陈登科 (2018), 经济研究 53(2)"),
+            ("topics", "NMF; number of topics by stability across seeds",
+             "Greene, O'Callaghan & Cunningham (2014), ECML PKDD"),
+            ("communities", "greedy modularity", "Clauset, Newman & Moore (2004)"),
+            ("indicators", "a number grammar with documented exclusions and context rules", "this project"),
+        ]),
+        "## Theme dictionaries\n",
+        _table(["dictionary", "categories", "source"], [(d.name, ", ".join(d.categories), d.refer) for d in dictionaries]),
+        "## Indicator extraction against the hand annotation\n",
+        f"{score.gold} quantities of the bundled report annotated by hand (guide: `data/annotations/README.md`).\n",
+        _table(["measure", "value"], [
+            ("precision", f"{score.precision:.3f}"), ("recall", f"{score.recall:.3f}"),
+            ("value correct (matched mentions)", f"{score.value_accuracy:.3f}"),
+            ("subject correct", f"{score.subject_accuracy:.3f}"), ("status correct", f"{score.status_accuracy:.3f}"),
+            ("headline figures found", f"{score.headline_found} of {score.headline_gold}"),
+        ]),
+        "These are scores on the report the rules were developed on; expect lower on reports never seen.\n",
+        "## Theme labels against hand labels\n",
+        f"{int(summary.loc[summary['set'] == 'all', 'sentences'].iloc[0])} sentences of the bundled report labelled by "
+        "policy domain (guide: `data/annotations/themes_guide.md`); the held-out sentences were labelled after the "
+        "dictionary was frozen.\n",
+        _table(list(summary.columns), summary.itertuples(index=False)),
+        _table(list(per_theme.columns), per_theme.itertuples(index=False)),
+        "## Known limits\n",
+        f"- Subjects of quantities come from part-of-speech patterns: {1 - score.subject_accuracy:.0%} of the matched "
+        "mentions above have a wrong subject, on the report the rules were written on.\n"
+        "- Five-year reviews carry no single year; their figures get no `year`.\n"
+        "- Dictionary shares count words, not meaning: a sentence about talent that names 企业 counts for the economy.\n"
+        f"- Topic models on one report ({int((report.structure.paragraphs['part'] == 'body').sum())} body paragraphs "
+        "in the bundled report) are broad and depend on the number of topics.\n"
+        "- Speed: `make bench` measures it on the machine at hand (the README shows one run).\n",
+    ])
+
+
+def _book_env() -> dict[str, str]:
+    """The environment of the Jupyter Book process: quiet, with ``lib/`` on the path for this package's
+    Sphinx extension (:mod:`policybook.sphinx_offline`, loaded by ``notebooks/_config.yml``)."""
+    lib = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (lib, os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": path}
+
+
+def build_site(executed_dir: Path, *, book_dir: Path, html_dir: Path, tables: Path | None = None,
+               report: Path | None = None) -> Path:
+    """Assemble the book source and build it with Jupyter Book 1; return the landing page.
+
+    ``report`` (the report the notebooks ran on) is described on the landing page.
+    """
+    if book_dir.exists():
+        shutil.rmtree(book_dir)
+    book_dir.mkdir(parents=True)
+    for name in BOOK_FILES:
+        shutil.copy2(paths.NOTEBOOKS / name, book_dir / name)
+    executed = notebooks(executed_dir)
+    for nb in executed:
+        shutil.copy2(nb, book_dir / nb.name)
+    (book_dir / "_toc.yml").write_text(_toc(executed), encoding="utf-8")
+    (book_dir / "index.md").write_text(landing_page(executed, book_dir, report), encoding="utf-8")
+    _ship_font(book_dir)
+    (book_dir / "glossary.md").write_text(glossary_page(), encoding="utf-8")
+    (book_dir / "data.md").write_text(data_page(book_dir, tables), encoding="utf-8")
+    (book_dir / "methods.md").write_text(methods_page(), encoding="utf-8")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    done = subprocess.run([str(jb), "build", str(book_dir), "--warningiserror", "--keep-going", "--quiet"],
+                          capture_output=True, text=True, env=_book_env())
+    if done.returncode != 0:
+        log = book_dir / "build.log"
+        log.write_text(done.stdout + done.stderr, encoding="utf-8")
+        last = [l for l in (done.stderr or done.stdout).splitlines() if l.strip()][-1:] or ["(no output)"]
+        raise PolicyTextError(f"site build failed: {last[0]} (full log: {log})")
+    if html_dir.exists():
+        shutil.rmtree(html_dir)
+    shutil.move(str(book_dir / "_build" / "html"), str(html_dir))
+    return html_dir / "index.html"

@@ -1,0 +1,136 @@
+"""Write tables for people who take them to Excel, Stata or R.
+
+CSV is UTF-8 with a byte-order mark, so Excel shows Chinese correctly;
+JSON Lines keeps real characters (no ``\\uXXXX`` escapes); Parquet keeps
+types.  Missing values are empty cells in CSV and ``null`` in JSON.
+
+CSV and Parquet are both written by Arrow from one conversion of the table
+(Arrow's CSV writer is much faster than pandas' on a token table).  Its CSV quotes every text cell and writes booleans as ``true`` /
+``false``, which Excel, pandas, R's ``readr`` and Stata's ``import
+delimited`` all read; an empty string stays ``""``, distinct from a missing
+value.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from .. import paths
+from ..errors import PolicyTextError
+from ..options import FORMATS
+
+__all__ = ["FORMATS", "write_table", "table_bytes", "arrow_table", "csv_bytes", "parquet_bytes", "save_table",
+           "save_tables"]
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def arrow_table(df: pd.DataFrame) -> pa.Table:
+    """``df`` as an Arrow table (the index is not kept): convert once, write both formats.
+
+    An object column Arrow cannot type (values of several Python types, such as 1 and "two")
+    is written as text rather than stopping the export.
+    """
+    try:
+        return pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        text = df.copy()
+        for column in df.columns[df.dtypes == object]:
+            text[column] = df[column].map(_as_text)
+        return pa.Table.from_pandas(text, preserve_index=False)
+
+
+def _as_text(value):
+    missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    return None if missing else value if isinstance(value, str) else str(value)
+
+
+def csv_bytes(table: pd.DataFrame | pa.Table, *, bom: bool = True) -> bytes:
+    """CSV of a table, header included, ``\n`` line ends, UTF-8 (with a byte-order mark by default).
+
+    Nested values (lists, dicts), which CSV cannot hold, are written as their text (``['a', 'b']``).
+    """
+    if isinstance(table, pd.DataFrame):
+        table = arrow_table(table)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_nested(field.type):
+            text = pa.array([_as_text(v) for v in table.column(i).to_pylist()], pa.large_string())
+            table = table.set_column(i, field.name, text)
+    buffer = io.BytesIO()
+    if bom:
+        buffer.write(BOM)
+    pa_csv.write_csv(table, buffer, pa_csv.WriteOptions(quoting_style="needed"))
+    return buffer.getvalue()
+
+
+def parquet_bytes(table: pd.DataFrame | pa.Table) -> bytes:
+    """Parquet of a table (pandas' column types kept, so ``pandas.read_parquet`` gives them back)."""
+    if isinstance(table, pd.DataFrame):
+        table = arrow_table(table)
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return buffer.getvalue()
+
+
+def table_bytes(df: pd.DataFrame, fmt: str) -> bytes:
+    """``df`` serialised as ``csv`` (UTF-8 with BOM), ``jsonl`` or ``parquet``."""
+    if fmt == "csv":
+        return csv_bytes(df)
+    if fmt == "jsonl":
+        if df.empty:
+            return b""
+        return df.to_json(orient="records", lines=True, force_ascii=False).encode("utf-8")
+    if fmt == "parquet":
+        return parquet_bytes(df)
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def write_table(df: pd.DataFrame, out: str | Path | BinaryIO | None = None, *, fmt: str = "csv") -> None:
+    """Write ``df`` to a file path, a binary stream, or standard output (``out=None``)."""
+    data = table_bytes(df, fmt)
+    if out is None:
+        if fmt == "parquet":
+            raise PolicyTextError("Parquet is binary: give an output file (-o FILE)")
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    elif isinstance(out, (str, Path)):
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_bytes(data)
+    else:
+        out.write(data)
+
+
+def save_table(df: pd.DataFrame, name: str, *, doc_id: str, folder: str | Path | None = None) -> Path:
+    """Save a derived table as ``<folder>/<doc_id>/<name>.csv`` and ``.parquet``; return the CSV path.
+
+    ``folder`` defaults to ``data/processed``; notebooks use this so that a
+    rerun on another report never overwrites the tables of the first.
+    """
+    target = Path(folder or paths.DATA_PROCESSED) / doc_id
+    write_table(df, target / f"{name}.csv", fmt="csv")
+    write_table(df, target / f"{name}.parquet", fmt="parquet")
+    return target / f"{name}.csv"
+
+
+def save_tables(doc_id: str, /, *, folder: str | Path | None = None, **tables: pd.DataFrame) -> pd.DataFrame:
+    """Save several tables with :func:`save_table`; return what was written, one row per table.
+
+    The ``file`` column is relative to the project when the folder is inside it
+    (``data/processed/<doc_id>/<name>.csv``), so an executed notebook does not
+    show the absolute paths of the machine it ran on.
+    """
+    rows = []
+    for name, df in tables.items():
+        csv = save_table(df, name, doc_id=doc_id, folder=folder)
+        rows.append({"table": name, "rows": len(df), "columns": df.shape[1],
+                     "file": f"{paths.shown(csv)} (and .parquet)"})
+    return pd.DataFrame(rows)

@@ -1,0 +1,45 @@
+"""Which tokens an analysis counts: the content-token filter shared by every analysis.
+
+Keyword counts, theme shares, topics and co-occurrence all start from the same filter, so that a
+share in one notebook and a count in another are computed on the same words.  Each analysis takes
+the filter's options as explicit keyword arguments (``include_pos=``, ``stopwords=``,
+``min_len=``, as textacy does) and passes them here; none changes an option it was not given.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["DEFAULT_POS", "content_tokens"]
+
+#: POS tags kept by default: nouns (n, nz, ns, nt, ng, vn …), verbs (v), fixed expressions (l, i),
+#: abbreviations (j).  Person names (nr) and time words (t) are left out.
+DEFAULT_POS = ("n", "nz", "ns", "nt", "ng", "nl", "vn", "v", "l", "i", "j", "an")
+
+
+def content_tokens(tokens: pd.DataFrame, *, include_pos: tuple[str, ...] | None = DEFAULT_POS,
+                   stopwords: bool = True, min_len: int = 2, body_only: bool = True) -> pd.DataFrame:
+    """The tokens worth counting: chosen POS tags, no stopwords or punctuation, at least ``min_len`` characters.
+
+    Args:
+        tokens: a token table (:func:`~policytext.tokens.segmentation.tokenize`).
+        include_pos: POS tag prefixes to keep (``None`` keeps every tag); numbers (``m``), time
+            words (``t``) and person names (``nr``) are never kept when a tag list is given.
+        stopwords: drop the stopwords (flag ``stopword`` of the token table).
+        min_len: fewest characters of a kept token.
+        body_only: keep the report's body (its chapters), leaving out front matter, the closing
+            and appendices.
+
+    Returns:
+        The kept rows of ``tokens``, unchanged (punctuation and tokens next to a masked
+        character are always dropped).
+    """
+    keep = tokens["token"].str.len() >= min_len
+    keep &= ~tokens["punct"] & ~tokens["near_mask"]
+    if include_pos is not None:
+        keep &= tokens["pos"].str.startswith(tuple(include_pos)) & ~tokens["pos"].str.startswith(("m", "t", "nr"))
+    if stopwords:
+        keep &= ~tokens["stopword"]
+    if body_only:
+        keep &= tokens["part"].eq("body") & tokens["chapter"].notna()
+    return tokens[keep]

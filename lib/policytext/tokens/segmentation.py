@@ -1,0 +1,285 @@
+"""Word segmentation with the policy dictionary: ``segment(text)`` and ``tokenize(doc)``.
+
+One :class:`PolicyTokenizer` per process wraps its own tokenizer loaded with
+the policy user dictionary (``resources/userdict.txt``); jieba's global
+tokenizer is never touched.  Two backends: ``rjieba`` (jieba-rs, the Rust port;
+the default, much faster) and ``jieba`` (the pure-Python reference).  They agree
+for this project's purposes: dictionary terms and their tags are identical, the
+top content terms of the corpus reports overlap almost entirely, and indicator
+extraction gives the same figures; jieba-rs's HMM joins a few unknown sequences
+that jieba splits (一是, 这是), mostly stopwords (``tests/test_segmentation.py``
+holds both to this on the development corpus).  Before jieba sees the text, two
+kinds of span are cut out and kept as single tokens (:func:`policytext.text.numbers.token_pattern`):
+
+* a number with its magnitude and unit (``39亿元``, ``11.5%``, ``2.6万人``,
+  ``3个百分点``): POS ``m``; a year, month or day (``2017年``, ``11月``): POS ``t``;
+* characters masked by a site filter (``*``, ``**``): dropped, so a mask never
+  becomes a word; the tokens on either side are marked ``near_mask``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import warnings
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ..options import BACKENDS, DEFAULT_BACKEND
+from ..text.chars import CJK
+from ..text.lexicons import USERDICT, load_stopwords, read_userdict
+from ..text.numbers import token_pattern
+
+if TYPE_CHECKING:
+    from ..document.report import Report
+
+__all__ = ["Token", "PolicyTokenizer", "get_tokenizer", "segment", "tokenize", "TOKEN_COLUMNS"]
+
+TOKEN_COLUMNS = ["doc_id", "part", "chapter", "section", "paragraph", "sentence", "token", "pos",
+                 "start", "end", "clean_start", "clean_end", "stopword", "punct", "dict_term", "near_mask"]
+
+
+class Token(NamedTuple):
+    text: str
+    pos: str
+    start: int  # offsets in the text given to segment()
+    end: int
+    near_mask: bool = False
+
+
+def _import_jieba():
+    """Import jieba quietly.
+
+    jieba logs "Building prefix dict…"/"Loading model cost…" at DEBUG on
+    stderr, and on Python 3.12+ its regular expressions raise invalid-escape
+    SyntaxWarnings when first compiled.  The library never prints: raise the
+    level of jieba's own logger, and ignore only those warnings.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"invalid escape sequence", category=SyntaxWarning)
+        warnings.filterwarnings("ignore", message=r"invalid escape sequence", category=DeprecationWarning)
+        import jieba
+        import jieba.posseg
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # after the import: jieba sets DEBUG when imported
+    return jieba
+
+
+#: Smallest frequency a dictionary term gets.  jieba's ``suggest_freq`` gives a term just enough
+#: weight to beat its own pieces (often 1-20 in a dictionary of 60 million), so a term still loses
+#: to any overlapping word of jieba's dictionary (行业龙头/企业, 城市/管理水平, 非/遗传).  At 100 those
+#: overlaps resolve in favour of the policy term (on the development corpus a few dozen token
+#: boundaries move, nearly all of them towards the policy term).
+MIN_TERM_FREQ = 100
+
+
+class PolicyTokenizer:
+    """A jieba tokenizer loaded with the policy user dictionary (and any extra dictionaries).
+
+    Build it once and pass it around (or use :func:`get_tokenizer`, which
+    caches the default one); building takes about a second.
+    """
+
+    def __init__(self, *, userdict: str | Path | None = USERDICT, extra: Iterable[str | Path] = (), hmm: bool = True,
+                 backend: str = DEFAULT_BACKEND):
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+        self.backend = backend
+        terms = []
+        for path in ([userdict] if userdict else []) + list(extra):
+            terms.extend(read_userdict(path))
+        if backend == "jieba":
+            jieba = _import_jieba()
+            self._tokenizer = jieba.Tokenizer()
+            self._tokenizer.initialize()
+            for term in terms:
+                self._tokenizer.add_word(term.word, term.freq or self._frequency(term.word), term.pos)
+            self._pos = jieba.posseg.POSTokenizer(self._tokenizer)
+        else:
+            import rjieba
+
+            self._tokenizer = rjieba.Jieba()
+            for term in terms:  # the same frequencies as the jieba backend, word by word
+                self._tokenizer.add_word(term.word, term.freq or self._frequency(term.word), term.pos or "n")
+        self.terms = frozenset(t.word for t in terms)
+        self._term_pos = {t.word: t.pos for t in terms if t.pos}
+        self.hmm = hmm
+        self._special = token_pattern()
+        self._lock = threading.Lock()
+
+    def _frequency(self, word: str) -> int:
+        """The backend's suggested frequency, raised to :data:`MIN_TERM_FREQ`."""
+        if self.backend == "jieba":
+            return max(self._tokenizer.suggest_freq(word, False), MIN_TERM_FREQ)
+        return max(self._tokenizer.suggest_freq(word), MIN_TERM_FREQ)
+
+    def add_word(self, word: str, pos: str | None = None, freq: int | None = None) -> None:
+        """Add one term (kept whole from now on)."""
+        self._tokenizer.add_word(word, freq or self._frequency(word), pos or ("n" if self.backend == "rjieba" else None))
+        self.terms = self.terms | {word}
+
+    def segment(self, text: str) -> list[Token]:
+        """Tokens of ``text`` with POS tags and offsets into ``text``.
+
+        The same tokens as :meth:`segment_many`, by a plain loop: for one short text (the context
+        of a number) it is faster than setting up arrays.
+        """
+        words: list[str] = []
+        tags: list[str] = []
+        with self._lock:
+            specials = set(self._cut(text, words, tags))
+        out: list[Token] = []
+        offset = 0
+        for i, (word, tag) in enumerate(zip(words, tags)):
+            start, offset = offset, offset + len(word)
+            if word.strip() and not (i in specials and tag == _MASK):
+                if self.backend == "rjieba" and i not in specials:
+                    tag = self._term_pos.get(word, tag)
+                near = (i - 1 in specials and tags[i - 1] == _MASK) or (i + 1 in specials and tags[i + 1] == _MASK)
+                out.append(Token(word, tag, start, offset, near))
+        return out
+
+    def _cut(self, text: str, words: list[str], tags: list[str]) -> list[int]:
+        """Append the pieces of ``text`` to ``words``/``tags``; return where the cut-out pieces are in ``words``.
+
+        The pieces cover ``text`` character for character: numbers and dates (one piece each, POS
+        ``m``/``t``), masks (POS ``_MASK``), and the backend's tokens of the runs between them,
+        white space included.
+        """
+        specials = []
+        tag = self._tag_pairs
+        pos = 0
+        for m in self._special.finditer(text):
+            if m.start() > pos:
+                pairs = tag(text[pos:m.start()])
+                if pairs:
+                    w, f = zip(*pairs)
+                    words.extend(w)
+                    tags.extend(f)
+            specials.append(len(words))
+            words.append(m.group())
+            tags.append(_SPECIAL_TAGS[m.lastgroup])
+            pos = m.end()
+        if pos < len(text):
+            pairs = tag(text[pos:])
+            if pairs:
+                w, f = zip(*pairs)
+                words.extend(w)
+                tags.extend(f)
+        return specials
+
+    def segment_many(self, texts: Iterable[str]) -> tuple[np.ndarray, ...]:
+        """Tokens of many texts at once, as arrays ``(text_index, words, tags, starts, ends, near_mask)``.
+
+        The same tokens as :meth:`segment` text by text (offsets are into each text), built for a
+        whole report: the pieces of every text (see :meth:`_cut`) are collected first, a token's
+        offset is the running sum of the lengths before it, and white space and masks are then
+        dropped with array operations, never token by token in Python.
+        """
+        words: list[str] = []
+        tags: list[str] = []
+        counts: list[int] = []
+        specials: list[int] = []  # positions of number/date/mask pieces (not tagged by the backend)
+        with self._lock:  # jieba's tokenizers are not thread-safe while they lazily load
+            for text in texts:
+                before = len(words)
+                specials.extend(self._cut(text, words, tags))
+                counts.append(len(words) - before)
+        n = len(words)
+        count = np.asarray(counts, dtype=np.int64)
+        index = np.repeat(np.arange(len(count), dtype=np.int64), count)
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=n)
+        ends = np.cumsum(lengths)  # offsets over all texts, then made relative to each text
+        before_text = np.concatenate(([0], ends))[np.cumsum(count) - count]
+        ends -= np.repeat(before_text, count)
+        starts = ends - lengths
+        word = np.empty(n, dtype=object)
+        word[:] = words
+        tag_of = np.empty(n, dtype=object)
+        tag_of[:] = tags
+        codes, uniques = pd.factorize(word)
+        is_special = np.zeros(n, dtype=bool)
+        is_special[specials] = True
+        is_mask = is_special & (tag_of == _MASK)
+        blank = _per_distinct(codes, uniques, lambda u: not u.strip())
+        if self.backend == "rjieba" and n:  # rjieba keeps its own tag for a word it already knows: use ours
+            ours = np.array([self._term_pos.get(u) for u in uniques], dtype=object)[codes]
+            replace = (ours != None) & ~is_special  # noqa: E711 (element-wise)
+            tag_of[replace] = ours[replace]
+        same_text = index[1:] == index[:-1]
+        near = np.zeros(n, dtype=bool)
+        near[1:] |= is_mask[:-1] & same_text  # starts where a mask ends
+        near[:-1] |= is_mask[1:] & same_text  # ends where a mask starts
+        keep = ~(blank | is_mask)
+        return index[keep], word[keep], tag_of[keep], starts[keep], ends[keep], near[keep]
+
+    def _tag_pairs(self, chunk: str) -> list[tuple[str, str]]:
+        """``(word, tag)`` pairs of the backend for a run of text, covering it character for character."""
+        if self.backend == "jieba":
+            return [(p.word, p.flag) for p in self._pos.cut(chunk, HMM=self.hmm)]
+        return self._tokenizer.tag(chunk, self.hmm)
+
+
+#: POS of the pieces cut out before segmentation (a mask is dropped from the tokens).
+_MASK = "\0mask"
+_SPECIAL_TAGS = {"date": "t", "num": "m", "mask": _MASK}
+
+
+@lru_cache(maxsize=2)
+def get_tokenizer(backend: str = DEFAULT_BACKEND) -> PolicyTokenizer:
+    """The default tokenizer (policy dictionary, HMM on) of a backend, built once per process."""
+    return PolicyTokenizer(backend=backend)
+
+
+def segment(text: str, *, tokenizer: PolicyTokenizer | None = None) -> list[Token]:
+    """Segment ``text`` into tokens with POS tags and offsets.
+
+    >>> [t.text for t in segment("完成一般公共预算收入39亿元，增长20%。")]
+    ['完成', '一般公共预算收入', '39亿元', '，', '增长', '20%', '。']
+    """
+    return (tokenizer or get_tokenizer()).segment(text)
+
+
+_PUNCT_RE = re.compile(rf"^[^\w{CJK}]+$")
+
+
+def _per_distinct(codes: np.ndarray, uniques, test) -> np.ndarray:
+    """``test`` of every token, computed once per distinct token (``codes, uniques`` of ``pd.factorize``)."""
+    return np.fromiter(map(test, uniques), dtype=bool, count=len(uniques))[codes]
+
+
+def tokenize(doc: "Report", *, tokenizer: PolicyTokenizer | None = None,
+             stopwords: frozenset[str] | None = None) -> pd.DataFrame:
+    """One row per token of a report, with provenance and filters.
+
+    Columns: ``doc_id, part, chapter, section, paragraph, sentence`` (where
+    the token is), ``token, pos``, raw ``start, end`` and cleaned
+    ``clean_start, clean_end`` offsets, and flags ``stopword`` (general plus
+    policy list, see :func:`~policytext.lexicons.load_stopwords`), ``punct``,
+    ``dict_term`` (a term of the user dictionary) and ``near_mask``.
+    Tokens never cross a sentence boundary.
+    """
+    tokenizer = tokenizer or get_tokenizer()
+    stopwords = load_stopwords() if stopwords is None else stopwords
+    sentences = doc.structure.sentences
+    rows, words, tags, starts, ends, near = tokenizer.segment_many(sentences["text"].tolist())
+    clean_start = sentences["clean_start"].to_numpy(dtype=np.int64)[rows] + starts
+    clean_end = clean_start + (ends - starts)
+    columns = {"doc_id": np.full(len(rows), doc.doc_id, dtype=object)}
+    for col in ("part", "chapter", "section", "paragraph", "sentence"):
+        columns[col] = sentences[col].array.take(rows)
+    columns.update(token=words, pos=tags, start=clean_start, end=clean_end, clean_start=clean_start,
+                   clean_end=clean_end)
+    df = pd.DataFrame(columns)
+    if len(df):
+        df["start"], df["end"] = doc.clean.offsets.raw_spans(clean_start, clean_end)
+    codes, uniques = pd.factorize(words)
+    df["stopword"] = _per_distinct(codes, uniques, stopwords.__contains__)
+    df["punct"] = _per_distinct(codes, uniques, lambda u: _PUNCT_RE.match(u) is not None)
+    df["dict_term"] = _per_distinct(codes, uniques, tokenizer.terms.__contains__)
+    df["near_mask"] = near
+    return df[TOKEN_COLUMNS]
