@@ -184,3 +184,162 @@ def score_theme_labels(tags: pd.DataFrame, gold: pd.DataFrame, categories) -> tu
         per_theme.append({"theme": theme, "gold": tp + fn, "predicted": tp + fp,
                           "precision": tp / max(tp + fp, 1), "recall": tp / max(tp + fn, 1)})
     return pd.DataFrame(rows).round(3), pd.DataFrame(per_theme).round(3)
+
+
+# ------------------------------------------------------------------ the multi-report annotations
+
+GOLD_QUANTITIES = paths.ANNOTATIONS / "quantities.csv"
+GOLD_HEADLINES = paths.ANNOTATIONS / "headlines.csv"
+#: Levels of government by the file-name convention of the corpus (``<year>_<level>_<place>``).
+_LEVELS = {"national": "national", "province": "provincial", "provincial": "provincial", "city": "city",
+           "district": "district", "county": "county"}
+
+
+def level_of(doc_id: str) -> str:
+    """The level of government a report's ``doc_id`` names (``2026_province_anhui`` → ``provincial``)."""
+    parts = doc_id.split("_")
+    return _LEVELS.get(parts[1], "other") if len(parts) > 1 else "other"
+
+
+def _read_annotation(path, sets) -> pd.DataFrame:
+    gold = pd.read_csv(path, encoding="utf-8", keep_default_na=False,
+                       na_values={c: [""] for c in ("value", "value_max", "year", "period_start", "period_end",
+                                                    "start", "end", "list_group")})
+    for col in ("year", "period_start", "period_end", "start", "end", "list_group"):
+        if col in gold.columns:
+            gold[col] = gold[col].astype("Int64")
+    if sets is not None:
+        gold = gold[gold["set"].isin([sets] if isinstance(sets, str) else list(sets))]
+    return gold.reset_index(drop=True)
+
+
+def load_quantity_annotations(path=GOLD_QUANTITIES, *, sets=None) -> pd.DataFrame:
+    """Every quantity of the drawn sentences of ``quantities.csv`` (see ``data/annotations/README.md``);
+    a sentence without any has one row with an empty ``number_text``.  ``sets``: ``development``,
+    ``held_out`` or both (default)."""
+    return _read_annotation(path, sets)
+
+
+def load_headline_annotations(path=GOLD_HEADLINES, *, sets=None) -> pd.DataFrame:
+    """Every headline figure of the reports of ``headlines.csv`` (``side`` = result or target)."""
+    return _read_annotation(path, sets)
+
+
+def subject_identifies(predicted, subject, subject_min) -> bool:
+    """The guide's rule: a predicted subject is right when it contains the shortest identifying phrase
+    ``subject_min`` and lies inside the annotated phrase ``subject`` (quotation marks ignored)."""
+    p, full, least = _norm(predicted), _norm(subject), _norm(subject_min) or _norm(subject)
+    return bool(p and least) and least in p and (p in full or p == full)
+
+
+def _same_int(a, b) -> bool:
+    return (pd.isna(a) and pd.isna(b)) or (not pd.isna(a) and not pd.isna(b) and int(a) == int(b))
+
+
+def _in_sentences(pred: pd.DataFrame, spans: list[tuple[int, int]]) -> pd.Series:
+    starts = pred["start"].to_numpy()
+    inside = np.zeros(len(pred), dtype=bool)
+    for a, b in spans:
+        inside |= (starts >= a) & (starts < b)
+    return pd.Series(inside, index=pred.index)
+
+
+def compare_quantities(predictions: dict[str, pd.DataFrame], gold: pd.DataFrame) -> pd.DataFrame:
+    """Predicted quantities of the annotated sentences beside the hand-annotated ones, one row per
+    mention: ``match`` (``both``, ``missed``, ``spurious``) and, for matched ones, whether the value,
+    subject, kind, status, year (or period) are right, and the 分别 list it belongs to."""
+    rows = []
+    for doc_id, doc_gold in gold.groupby("doc_id", sort=True):
+        pred = predictions[doc_id]
+        spans = sorted(set(zip(doc_gold["sentence_start"], doc_gold["sentence_end"])))
+        pred = pred[_in_sentences(pred, spans)]
+        figures = doc_gold[doc_gold["number_text"].astype(str).str.len() > 0]
+        pairs = _match(pred, figures)
+        for i, j in pairs:
+            p, g = pred.loc[i], figures.loc[j]
+            rows.append({
+                "doc_id": doc_id, "level": level_of(doc_id), "match": "both", "start": g["start"], "end": g["end"],
+                "number_text": g["number_text"], "value_ok": _same_value(p["value"], g["value"]),
+                "subject_ok": subject_identifies(p["subject"], g["subject"], g["subject_min"]),
+                "subject_empty": not _norm(p["subject"]),
+                "kind_ok": p["kind"] == g["kind"], "status_ok": p["status"] == g["status"],
+                "year_ok": _same_int(p.get("year"), g["year"]) and _same_int(p.get("period_start"), g["period_start"])
+                and _same_int(p.get("period_end"), g["period_end"]),
+                "list_group": g["list_group"], "pred_subject": p["subject"], "gold_subject": g["subject"],
+                "pred_kind": p["kind"], "gold_kind": g["kind"], "pred_status": p["status"], "gold_status": g["status"],
+                "pred_year": p.get("year"), "gold_year": g["year"], "pred_period": _period(p), "gold_period": _period(g),
+                "sentence_start": g["sentence_start"],
+            })
+        matched_pred, matched_gold = {i for i, _ in pairs}, {j for _, j in pairs}
+        for j, g in figures.drop(index=list(matched_gold)).iterrows():
+            rows.append({"doc_id": doc_id, "level": level_of(doc_id), "match": "missed", "start": g["start"],
+                         "end": g["end"], "number_text": g["number_text"], "gold_subject": g["subject"],
+                         "gold_kind": g["kind"], "list_group": g["list_group"], "sentence_start": g["sentence_start"]})
+        for i, p in pred.drop(index=list(matched_pred)).iterrows():
+            rows.append({"doc_id": doc_id, "level": level_of(doc_id), "match": "spurious", "start": p["start"],
+                         "end": p["end"], "number_text": p["number_text"], "pred_subject": p["subject"],
+                         "pred_kind": p["kind"]})
+    return pd.DataFrame(rows).sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def _period(row) -> str:
+    a, b = row.get("period_start"), row.get("period_end")
+    return "" if a is None or pd.isna(a) else f"{int(a)}–{int(b) if not pd.isna(b) else '?'}"
+
+
+def summarize_quantities(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Scores per level and overall: precision and recall of quantities; among matched ones the
+    share with the right value, subject, kind, status and year; empty subjects; 分别 lists right."""
+    out = []
+    for level, part in [*comparison.groupby("level", sort=True), ("all", comparison)]:
+        both = part[part["match"] == "both"]
+        n_pred = int((part["match"] != "missed").sum())
+        n_gold = int((part["match"] != "spurious").sum())
+        lists = both.dropna(subset=["list_group"]).groupby(["doc_id", "sentence_start", "list_group"])["subject_ok"]
+        share = (lambda col: round(float(both[col].mean()), 3) if len(both) else float("nan"))
+        out.append({"level": level, "predicted": n_pred, "gold": n_gold, "matched": len(both),
+                    "precision": round(len(both) / max(n_pred, 1), 3), "recall": round(len(both) / max(n_gold, 1), 3),
+                    "value": share("value_ok"), "subject": share("subject_ok"), "kind": share("kind_ok"),
+                    "status": share("status_ok"), "year": share("year_ok"),
+                    "empty_subjects": int(both["subject_empty"].sum()) if len(both) else 0,
+                    "lists": int(lists.ngroups), "lists_right": int(lists.all().sum()) if lists.ngroups else 0})
+    return pd.DataFrame(out)
+
+
+def compare_headlines(predictions: dict[str, pd.DataFrame], gold: pd.DataFrame) -> pd.DataFrame:
+    """Predicted headline flags beside the annotated headline figures, per report of ``gold``:
+    ``match`` ``both`` (a flagged row on a gold headline of the same side), ``missed``, ``spurious``."""
+    rows = []
+    for doc_id, doc_gold in gold.groupby("doc_id", sort=True):
+        pred = predictions[doc_id]
+        flagged = pred[pred["headline"].fillna(False).astype(bool)]
+        pairs = _match(flagged, doc_gold)
+        good = [(i, j) for i, j in pairs
+                if (flagged.loc[i, "status"] == "target") == (doc_gold.loc[j, "side"] == "target")]
+        used_pred, used_gold = {i for i, _ in good}, {j for _, j in good}
+        for i, j in good:
+            rows.append({"doc_id": doc_id, "level": level_of(doc_id), "match": "both", "side": doc_gold.loc[j, "side"],
+                         "number_text": doc_gold.loc[j, "number_text"], "indicator": doc_gold.loc[j, "indicator"],
+                         "pred_indicator": flagged.loc[i, "indicator"], "start": doc_gold.loc[j, "start"]})
+        for j, g in doc_gold.drop(index=list(used_gold)).iterrows():
+            rows.append({"doc_id": doc_id, "level": level_of(doc_id), "match": "missed", "side": g["side"],
+                         "number_text": g["number_text"], "indicator": g["indicator"], "start": g["start"]})
+        for i, p in flagged.drop(index=list(used_pred)).iterrows():
+            rows.append({"doc_id": doc_id, "level": level_of(doc_id), "match": "spurious",
+                         "side": "target" if p["status"] == "target" else "result", "number_text": p["number_text"],
+                         "pred_indicator": p["indicator"], "start": p["start"]})
+    return pd.DataFrame(rows).sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def summarize_headlines(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Precision and recall of the headline flag per level and overall (and per side)."""
+    out = []
+    groups = [*comparison.groupby("level", sort=True), ("all", comparison)]
+    for level, part in groups:
+        for side, sub in (("both sides", part), *part.groupby("side", sort=True)):
+            both = int((sub["match"] == "both").sum())
+            flagged = both + int((sub["match"] == "spurious").sum())
+            gold = both + int((sub["match"] == "missed").sum())
+            out.append({"level": level, "side": side, "gold": gold, "flagged": flagged, "found": both,
+                        "precision": round(both / max(flagged, 1), 3), "recall": round(both / max(gold, 1), 3)})
+    return pd.DataFrame(out)

@@ -38,10 +38,11 @@ import numpy as np
 import pandas as pd
 
 from ...text.numbers import Candidate, scan_numbers
-from .context import CONJUNCTION_ONLY, LOOKS_AHEAD, LOOKS_BACK, clause_start, kind_of, status_of, year_of
+from .context import CONJUNCTION_ONLY, clause_start, kind_of, status_of
 from .headlines import mark_headlines
 from .lexicon import canonical_indicator
 from .subjects import subject_of, trim_subject
+from .timing import Frame, chapter_frame, figure_time, next_frame
 
 if TYPE_CHECKING:
     from ...document.report import Report
@@ -51,7 +52,8 @@ __all__ = ["extract_indicators", "INDICATOR_COLUMNS"]
 
 INDICATOR_COLUMNS = [
     "doc_id", "start", "end", "number_text", "value", "value_max", "unit", "value_base", "base_unit", "approx",
-    "qualifier", "direction", "subject", "indicator", "kind", "status", "year", "headline", "part", "chapter",
+    "qualifier", "direction", "subject", "indicator", "kind", "status", "year", "period_start", "period_end",
+    "headline", "part", "chapter",
     "chapter_role", "section", "paragraph", "sentence", "clean_start", "clean_end", "sentence_text",
 ]
 
@@ -63,11 +65,13 @@ class _Row(NamedTuple):
     direction: str
     status: str
     year: int | None
+    period_start: int | None
+    period_end: int | None
 
 
 
 def _sentence_rows(text: str, tokenizer: "PolicyTokenizer", role: str | None, part: str,
-                   report_year: int | None, chapter_title: str | None = None) -> list[_Row]:
+                   report_year: int | None, frame: Frame) -> list[_Row]:
     rows: list[_Row] = []
     for c in (c for c in scan_numbers(text) if c.accepted):
         clause = clause_start(text, c.start)
@@ -82,9 +86,10 @@ def _sentence_rows(text: str, tokenizer: "PolicyTokenizer", role: str | None, pa
                 and previous.kind == "growth" and c.unit_kind == previous.candidate.unit_kind:
             kind, direction = previous.kind, previous.direction  # 分别增长10.4%和7.4%
         subject = subject_of(text, c, pre_text, kind, previous, tokenizer)
-        year = year_of(text, c.start, role, report_year, chapter_title)
-        status = status_of(text, c.start, role, part, year, report_year)
-        rows.append(_Row(c, trim_subject(subject), kind, direction, status, year))
+        year, period_start, period_end = figure_time(text, c.start, c.end, local, frame, role=role,
+                                                     report_year=report_year)
+        status = status_of(text, c.start, role, part, year if year is not None else period_end, report_year)
+        rows.append(_Row(c, trim_subject(subject), kind, direction, status, year, period_start, period_end))
     return rows
 
 
@@ -116,21 +121,25 @@ def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = N
     report_year = doc.metadata.year
     sentences = doc.structure.sentences
     records = []
-    looking_back, paragraph = False, None
+    chapter, paragraph, frame = object(), None, Frame(None, None)
     for s in map(_Sentence._make, zip(*(sentences[c].tolist() for c in _Sentence._fields))):  # lists: fast to iterate
         if s.part == "front_matter":
             continue
         role = s.chapter_role if isinstance(s.chapter_role, str) else None
-        title = s.chapter_title if isinstance(s.chapter_title, str) else None
-        if s.paragraph != paragraph:
-            looking_back, paragraph = False, s.paragraph
-        if LOOKS_BACK.match(s.text):
-            looking_back = True  # 过去一年，我们… : the plan chapter looks back until the paragraph turns ahead
-        elif LOOKS_AHEAD.match(s.text) or (report_year and s.text.startswith(f"{report_year}年")):
-            looking_back = False
-        if role == "tasks" and looking_back:
-            role, title = "review", None  # the heading names the plan's year, not the year looked back on
-        for r in _sentence_rows(s.text, tokenizer, role, s.part, report_year, title):
+        key = None if pd.isna(s.chapter) else int(s.chapter)
+        if key != chapter:
+            chapter = key
+            chapter_time = frame = chapter_frame(s.chapter_title if isinstance(s.chapter_title, str) else None, role,
+                                                 report_year)
+        opens = s.paragraph != paragraph
+        if opens and role == "tasks" and frame != chapter_time and frame.year is not None:
+            frame = chapter_time  # a plan chapter looks back on the past year for one paragraph at most
+        paragraph = s.paragraph
+        frame = next_frame(frame, s.text, chapter=chapter_time, role=role, report_year=report_year,
+                           opens_paragraph=opens)
+        if role == "tasks" and report_year and frame.year is not None and frame.year < report_year:
+            role = "review"  # 过去一年，我们…: the plan chapter looks back; its figures are results
+        for r in _sentence_rows(s.text, tokenizer, role, s.part, report_year, frame):
             c = r.candidate
             indicator = canonical_indicator(r.subject) if r.subject else None
             records.append({
@@ -138,6 +147,7 @@ def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = N
                 "value_base": c.value_base, "base_unit": c.base_unit, "approx": c.approx,
                 "qualifier": c.qualifier, "direction": r.direction, "subject": r.subject,
                 "indicator": indicator, "kind": r.kind, "status": r.status, "year": r.year,
+                "period_start": r.period_start, "period_end": r.period_end,
                 "part": s.part, "chapter": s.chapter, "chapter_role": role, "section": s.section,
                 "paragraph": s.paragraph, "sentence": s.sentence,
                 "clean_start": s.clean_start + c.start, "clean_end": s.clean_start + c.end,
@@ -156,6 +166,6 @@ def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = N
     # the figure as printed in the file (full-width digits stay full width): raw[start:end] == number_text
     df["number_text"] = [doc.raw_text[a:b] for a, b in zip(starts, ends)]
     df["headline"] = mark_headlines(df, report_year)
-    for col in ("year", "chapter", "section"):
+    for col in ("year", "period_start", "period_end", "chapter", "section"):
         df[col] = df[col].astype("Int64")
     return df[INDICATOR_COLUMNS]
