@@ -8,6 +8,7 @@ the matched pairs, with a row-level comparison for error analysis.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -47,7 +48,10 @@ def _annotation_for(kind: str, doc_id: str, load) -> pd.DataFrame | None:
 
 
 def _norm(text) -> str:
-    return "" if not isinstance(text, str) else text.replace("“", "").replace("”", "").strip()
+    """A subject as compared: quotation marks and parenthesised asides (县（市、区）) left out."""
+    if not isinstance(text, str):
+        return ""
+    return re.sub(r"（[^（）]*）|\([^()]*\)", "", text).replace("“", "").replace("”", "").strip()
 
 
 def subject_matches(predicted, gold) -> bool:

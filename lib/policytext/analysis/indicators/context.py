@@ -11,10 +11,12 @@ import re
 from ...text.lexicons import cue_pattern
 from ...text.numbers import Candidate
 
-__all__ = ["CLAUSE_END", "clause_start", "kind_of", "last_change", "year_of", "chapter_year", "status_of",
+__all__ = ["CLAUSE_END", "PHRASE_END", "clause_start", "kind_of", "last_change", "year_of", "chapter_year", "status_of",
            "CHANGE", "TARGET_LIST", "LOOKS_BACK", "LOOKS_AHEAD", "CONJUNCTION_ONLY"]
 
 CLAUSE_END = "，；：。！？,;:、"
+#: Where a figure's phrase may start: a clause without 、, which joins the items of one phrase.
+PHRASE_END = "，；：。！？,;:"
 _ESTIMATE = re.compile(cue_pattern("estimate"))
 _TARGET = re.compile(cue_pattern("target"))
 TARGET_LIST = re.compile(cue_pattern("target_list"))

@@ -38,9 +38,10 @@ import numpy as np
 import pandas as pd
 
 from ...text.numbers import Candidate, scan_numbers
-from .context import CONJUNCTION_ONLY, clause_start, kind_of, status_of
+from .context import CONJUNCTION_ONLY, PHRASE_END, clause_start, kind_of, status_of
 from .headlines import mark_headlines
 from .lexicon import canonical_indicator
+from .lists import pair_respectively
 from .subjects import subject_of, trim_subject
 from .timing import Frame, chapter_frame, figure_time, next_frame
 
@@ -53,7 +54,7 @@ __all__ = ["extract_indicators", "INDICATOR_COLUMNS"]
 INDICATOR_COLUMNS = [
     "doc_id", "start", "end", "number_text", "value", "value_max", "unit", "value_base", "base_unit", "approx",
     "qualifier", "direction", "subject", "indicator", "kind", "status", "year", "period_start", "period_end",
-    "headline", "part", "chapter",
+    "headline", "doubt", "part", "chapter",
     "chapter_role", "section", "paragraph", "sentence", "clean_start", "clean_end", "sentence_text",
 ]
 
@@ -67,6 +68,7 @@ class _Row(NamedTuple):
     year: int | None
     period_start: int | None
     period_end: int | None
+    doubt: bool = False
 
 
 
@@ -76,8 +78,12 @@ def _sentence_rows(text: str, tokenizer: "PolicyTokenizer", role: str | None, pa
     for c in (c for c in scan_numbers(text) if c.accepted):
         clause = clause_start(text, c.start)
         previous = rows[-1] if rows else None
-        local = max(clause, previous.candidate.end if previous and previous.candidate.end > clause else clause)
-        pre_text = text[local:c.start]
+        # the figure's own phrase: from the clause start (a list joined by 、 is one phrase: 教育、卫生…的支出)
+        # or from the figure before it in the same clause, whichever is later
+        phrase_start = clause_start(text, c.start, PHRASE_END)
+        local = max(phrase_start, previous.candidate.end if previous and previous.candidate.end > phrase_start
+                    else phrase_start)
+        pre_text = text[local:c.start].lstrip("、和及与")
         first_qualifier = c.qualifier.split("|")[0]
         if first_qualifier and pre_text.endswith(first_qualifier):
             pre_text = pre_text[:len(pre_text) - len(first_qualifier)]
@@ -90,6 +96,11 @@ def _sentence_rows(text: str, tokenizer: "PolicyTokenizer", role: str | None, pa
                                                      report_year=report_year)
         status = status_of(text, c.start, role, part, year if year is not None else period_end, report_year)
         rows.append(_Row(c, trim_subject(subject), kind, direction, status, year, period_start, period_end))
+    if "分别" in text and len(rows) > 1:  # A、B分别增长x、y: pair the members with the figures
+        pairing = pair_respectively(text, [(r.candidate.start, r.candidate.end) for r in rows],
+                                    [r.subject for r in rows], tokenizer)
+        rows = [r._replace(subject=trim_subject(pairing.subjects.get(i, r.subject)), doubt=i in pairing.doubtful)
+                for i, r in enumerate(rows)]
     return rows
 
 
@@ -147,7 +158,7 @@ def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = N
                 "value_base": c.value_base, "base_unit": c.base_unit, "approx": c.approx,
                 "qualifier": c.qualifier, "direction": r.direction, "subject": r.subject,
                 "indicator": indicator, "kind": r.kind, "status": r.status, "year": r.year,
-                "period_start": r.period_start, "period_end": r.period_end,
+                "period_start": r.period_start, "period_end": r.period_end, "doubt": r.doubt,
                 "part": s.part, "chapter": s.chapter, "chapter_role": role, "section": s.section,
                 "paragraph": s.paragraph, "sentence": s.sentence,
                 "clean_start": s.clean_start + c.start, "clean_end": s.clean_start + c.end,
@@ -155,6 +166,7 @@ def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = N
             })
     df = pd.DataFrame.from_records(records, columns=[c for c in INDICATOR_COLUMNS
                                                      if c not in ("doc_id", "start", "end", "headline")])
+    df["doubt"] = df["doubt"].astype(bool)
     df.insert(0, "doc_id", doc.doc_id)
     if len(df):
         starts, ends = doc.clean.offsets.raw_spans(df["clean_start"].to_numpy(np.int64),

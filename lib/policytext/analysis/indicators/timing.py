@@ -156,14 +156,16 @@ def figure_time(sentence: str, pos: int, end: int, local: int, frame: Frame, *, 
              if m.start() == _clause_start(before, m.start()) or _YEAR_GOVERNS.search(before, 0, m.start())
              or (m.start() >= max(local, clause_start) and not re.search(r"[比较同与]$", before[:m.start()]))]
     previous = 1 if _FROM_LAST_YEAR.search(before[max(local, clause_start):]) else 0  # 由上年46亿元增加到…
-    if years:
+    if years and years[-1].start() >= clause_start:  # a year in the figure's own clause
         return int(years[-1].group(1)) - previous, None, None
     period = frame.period
-    if _PERIOD_WORDS.search(clause) or re.search(r"五年", clause):
-        period = _period_of(clause, role, report_year) or period or (
+    if _PERIOD_WORDS.search(clause) or re.search(r"五年", clause):  # 年均, 累计, 五年来: the period's, even
+        period = _period_of(clause, role, report_year) or period or (  # after a year opening the sentence
             (report_year - 5, report_year - 1) if report_year and role != "tasks" else None)
         if period and not _REACHED.search(before[max(local, clause_start):].rstrip("近约超逾")):
             return None, period[0], period[1]
+    if years:
+        return int(years[-1].group(1)) - previous, None, None
     if period is not None:
         phrase = before[max(local, clause_start):]
         if _FROM.search(phrase) and _TO_AFTER.match(sentence[end:]):
