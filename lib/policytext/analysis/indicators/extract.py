@@ -39,7 +39,7 @@ import pandas as pd
 
 from ...text.numbers import Candidate, scan_numbers
 from .context import CONJUNCTION_ONLY, PHRASE_END, clause_start, kind_of, status_of
-from .headlines import mark_headlines
+from .headlines import mark_headlines, targets_announced
 from .lexicon import canonical_indicator
 from .lists import pair_respectively
 from .subjects import subject_of, trim_subject
@@ -153,6 +153,8 @@ def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = N
         for r in _sentence_rows(s.text, tokenizer, role, s.part, report_year, frame):
             c = r.candidate
             indicator = canonical_indicator(r.subject) if r.subject else None
+            if indicator is None and r.kind == "growth" and r.subject:
+                indicator = canonical_indicator(r.subject + "增长")  # 经济增长8.8%: the subject is 经济
             records.append({
                 "number_text": c.number_text, "value": c.value, "value_max": c.value_max, "unit": c.unit,
                 "value_base": c.value_base, "base_unit": c.base_unit, "approx": c.approx,
@@ -162,10 +164,10 @@ def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = N
                 "part": s.part, "chapter": s.chapter, "chapter_role": role, "section": s.section,
                 "paragraph": s.paragraph, "sentence": s.sentence,
                 "clean_start": s.clean_start + c.start, "clean_end": s.clean_start + c.end,
-                "sentence_text": s.text,
+                "sentence_text": s.text, "_offset": c.start,
             })
     df = pd.DataFrame.from_records(records, columns=[c for c in INDICATOR_COLUMNS
-                                                     if c not in ("doc_id", "start", "end", "headline")])
+                                                     if c not in ("doc_id", "start", "end", "headline")] + ["_offset"])
     df["doubt"] = df["doubt"].astype(bool)
     df.insert(0, "doc_id", doc.doc_id)
     if len(df):
@@ -177,7 +179,7 @@ def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = N
     df.insert(2, "end", ends)
     # the figure as printed in the file (full-width digits stay full width): raw[start:end] == number_text
     df["number_text"] = [doc.raw_text[a:b] for a, b in zip(starts, ends)]
-    df["headline"] = mark_headlines(df, report_year)
+    df["headline"] = mark_headlines(df, report_year, df["_offset"], targets_announced(sentences))
     for col in ("year", "period_start", "period_end", "chapter", "section"):
         df[col] = df[col].astype("Int64")
     return df[INDICATOR_COLUMNS]

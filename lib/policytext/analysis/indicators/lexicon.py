@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import NamedTuple
 
 from ... import paths
 from ...text.lexicons import read_tsv
 
-__all__ = ["Indicator", "load_indicators", "canonical_indicator", "headline_indicators"]
+__all__ = ["Indicator", "load_indicators", "canonical_indicator", "headline_indicators", "names_indicator"]
 
 
 class Indicator(NamedTuple):
@@ -47,3 +48,28 @@ def canonical_indicator(text: str) -> str | None:
 def headline_indicators() -> frozenset[str]:
     """The canonical names of the headline indicators (column ``headline`` of the resource)."""
     return frozenset(i.canonical for i in load_indicators() if i.headline)
+
+
+_SCOPE_PREFIX = re.compile(r"^(?:全国|全省|全市|全区|全县|全州|全旗|全盟|全自治区|我国|我省|我市|我区|我县|本市|本省|地方|国家)")
+_MEASURE_SUFFIX = re.compile(r"(?:增速|增幅|涨幅|增长速度|速度|增长|总量|规模|额|平均值|同口径)$")
+
+
+def names_indicator(subject, indicator: str) -> bool:
+    """Whether ``subject`` names ``indicator`` itself (one of its names, after a scope word such as 全省
+    and before 增速/增幅), not a quantity that only mentions it.
+
+    >>> names_indicator("全省地区生产总值", "地区生产总值"), names_indicator("规上工业增加值增速", "规模以上工业增加值")
+    (True, True)
+    >>> names_indicator("先进制造业增加值占规模以上工业增加值比重", "规模以上工业增加值")
+    False
+    """
+    if not isinstance(subject, str) or not subject:
+        return False
+    names = _names().get(indicator, ())
+    core = _SCOPE_PREFIX.sub("", subject.replace("“", "").replace("”", ""))
+    return any(name in names for name in (core, _MEASURE_SUFFIX.sub("", core), core + "增长", subject))
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, frozenset[str]]:
+    return {i.canonical: frozenset(i.synonyms) for i in load_indicators()}

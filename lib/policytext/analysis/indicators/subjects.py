@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["REPORTING_VERBS", "MAX_SUBJECT", "subject_of", "trim_subject"]
 
 MAX_SUBJECT = 30
+_TARGET_FRAME = re.compile(r"(?:的)?(?:增长|增速|涨幅)?(?:的)?(?:预期|调控|控制)?目标(?:值)?(?:为|是|定为|确定为|设定为)?$")
 
 
 def trim_subject(subject: str) -> str:
@@ -48,7 +49,8 @@ def subject_of(text: str, c: Candidate, pre_text: str, kind: str, previous,
                 break
         after = re.split(f"[{CLAUSE_END}的]", strip_parentheses(after))[0]
         subject = noun_phrase_after(tokens_of(after, tokenizer)) if after else ""
-    if not subject:
+    if not subject:  # 经济增长预期目标为7%, 广义货币M2增长目标为17%: what the target is set for
+        pre_text = _TARGET_FRAME.sub("", pre_text) or pre_text
         tokens = tokens_of(strip_parentheses(pre_text), tokenizer)
         subject = noun_phrase_before(tokens)
         if subject and not subject.startswith(tuple(SUBJECT_VERBS)) and all(
