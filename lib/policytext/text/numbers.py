@@ -12,7 +12,9 @@ What the grammar reads:
   ``39亿``, ``1.5万亿``);
 * forms: percent (``20%``, ``百分之八十``), percentage points (``3个百分点``),
   fractions (``三分之二``), multiples (``7.5倍``), ranges (``1至2条``,
-  ``6%－6.5%``, ``3—4个``), ranks (``排名第一``, ``前8位``);
+  ``6%－6.5%``, ``3—4个``), ranks (``排名第一``, ``前8位``, ``第5位``);
+* quantities in words and ratios: doubling (``翻一番`` = ×2, ``翻两番`` = ×4), bare
+  magnitudes (``突破千亿元``), tenths (``三成`` = 30%), ratios (``2.5：1``, ``比值由2.5缩小至2.4``);
 * qualifiers kept as a field: 近, 约, 超过, 逾, 突破, 达到, 不低于 … before the
   number; 多, 余, 以上, 以下, 以内, 左右, 上下 after it;
 * units from ``resources/units.tsv`` (money, area, length, mass, volume,
@@ -61,13 +63,22 @@ _START = rf"(?:(?<![第\d.,])(?:{_AR})|(?<![第〇零一二两三四五六七八
 _SEP = r"(?:至|到|～|~|－|—|–|-)"
 _MAG = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
 #: A character every number of the grammar starts with (or 首位): texts without one are skipped.
-_MAY_HOLD_NUMBER = re.compile(r"[\d一二两三四五六七八九十]|首位")
+_MAY_HOLD_NUMBER = re.compile(r"[\d一二两三四五六七八九十]|首位|翻番|[千百万]?亿|万亿")
 _YEAR_RE = re.compile(r"\d{4}")
 _DAY_RE = re.compile(r"\d{1,2}")
 _CN_MONTH_RE = re.compile(r"[一二三四五六七八九十]{1,3}")
 _SPAN_BEFORE_YEAR = re.compile(r"(?:连续|近|超过|历时|长达)$")
 _DURATION_BEFORE = re.compile(r"(?:连续|用|历时|长达|经过|坚持|持续)$")
 _ORDINAL = re.compile(rf"第(?P<n>{_NUM})(?P<u>位|名)?|首位")
+#: Quantities written in words (see :func:`_words`).
+_DOUBLING = re.compile(r"翻(?:了)?(?P<n>一|两|二|三|四)?番")
+_REACHING = ("突破", "超过", "跨上", "迈上", "跃上", "站上", "迈过", "迈入", "达到", "过", "超", "达", "逾")
+_BARE_MAGNITUDE = re.compile("(?:" + "|".join(f"(?<={w})" for w in _REACHING) + rf")(?P<mag>{'|'.join(sorted(MAGNITUDES, key=len, reverse=True))})(?P<unit>元|美元|人民币|人|吨|千瓦|千瓦时|斤|亩|户|家|台|辆|件|个)")
+_TENTHS = re.compile(r"(?<![\d一二三四五六七八九十百千万亿])(?P<n>[一二三四五六七八九两]|[1-9])成(?![为果本效立功熟员都绩交片套型就长品像真群规倍])")
+_TENTHS_CONTEXT = re.compile(r"(?:占|近|超过|超|约|逾|达到|达|有|不到|接近|将近|的|提高到|提升到|降至)$")
+_RATIO = re.compile(r"(?<![\d.])(?P<a>\d+(?:\.\d+)?)[：:](?P<b>\d+(?:\.\d+)?)(?![\d.])")
+_RATIO_CONTEXT = re.compile(r"(?:比|比值|比例|之比|缩小至|缩小到|收窄至|收窄到|突破|达到|为|保持在|控制在)[^，。；]{0,8}$")
+_RATIO_NUMBER = re.compile(rf"(?<![\d.])(?P<n>{_AR})(?![\d.%％：:万亿千百]|个|倍|元|人|年)")
 _RANK_CONTEXT = re.compile(r"(?:排名|位列|位居|居于|名列|排在|排|居|列)[^，。；、！？]{0,14}$")
 _QUOTE = re.compile(r"“[^”]*”|「[^」]*」|《[^》]*》|『[^』]*』")
 
@@ -170,7 +181,55 @@ def scan_numbers(text: str) -> list[Candidate]:
     # a bare Chinese numeral is part of a word (一般, 统一, 三城), not a number worth reporting
     out = [c for c in out if c.accepted or c.reason != "no unit" or c.number_text[0].isdigit()]
     out.extend(_ordinals(text, quoted))
-    return sorted(out, key=lambda c: c.start)
+    words = _words(text, quoted)
+    if words:  # a word quantity replaces the bare numerals the grammar saw inside it (翻一番, 三成, 1：1)
+        out = [c for c in out if c.accepted or not any(w.start <= c.start < w.end for w in words)] + words
+    return sorted(out, key=lambda c: (c.start, -c.end))
+
+
+def _words(text: str, quoted: list[tuple[int, int]]) -> list[Candidate]:
+    """Quantities written in words or as ratios, each with its rule as the reason:
+
+    * doubling: 翻一番 (×2), 翻两番 (×4), 翻番 (×2), form ``multiple``;
+    * a bare magnitude after a verb of reaching: 突破千亿元, 超万亿元 (1 千亿元 = 10¹¹ 元);
+    * tenths: 三成, 占全国9成 (= 30%, 90%), followed by punctuation or a qualifier (not 成为, 成果);
+    * ratios: ``a：b`` after 比/比值/缩小至 … (城乡居民收入比缩小至2.3：1), and a number after 比值 (比值由2.5
+      缩小至2.4), form ``ratio`` with the value a/b.
+    """
+    out = []
+    for m in _DOUBLING.finditer(text):
+        n = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}.get(m.group("n") or "一", 1)
+        out.append(Candidate(m.start(), m.end(), m.group(), float(2 ** n), unit="倍", base_unit="倍", unit_kind="multiple",
+                             form="multiple", accepted=not _inside(m.start(), quoted), reason="doubling (翻番)"))
+    units = {u.unit: u for u in load_units()}
+    for m in _BARE_MAGNITUDE.finditer(text):
+        unit = units.get(m.group("unit"))
+        out.append(Candidate(m.start(), m.end(), m.group(), 1.0, unit=m.group(), base_unit=unit.base_unit if unit else "",
+                             factor=MAGNITUDES[m.group("mag")] * (unit.factor if unit else 1.0),
+                             unit_kind=unit.kind if unit else "magnitude", qualifier=_prefix_qualifier(text, m.start())[0],
+                             accepted=not _inside(m.start(), quoted), reason="bare magnitude (突破千亿元)"))
+    for m in _TENTHS.finditer(text):
+        value = parse_number(m.group("n"))
+        after = text[m.end():m.end() + 2]
+        if value is None or not (_TENTHS_CONTEXT.search(text, 0, m.start()) or not after
+                                 or after[0] in "，。；、）)！？" or after.startswith(("以上", "以下", "左右", "多"))):
+            continue
+        out.append(Candidate(m.start(), m.end(), m.group(), value * 10, unit="%", base_unit="%", unit_kind="percent",
+                             form="percent", qualifier=_prefix_qualifier(text, m.start())[0],
+                             accepted=not _inside(m.start(), quoted), reason="tenths (三成 = 30%)"))
+    for m in _RATIO.finditer(text):
+        a, b = float(m.group("a")), float(m.group("b"))
+        if not b or not _RATIO_CONTEXT.search(text, 0, m.start()):
+            continue
+        out.append(Candidate(m.start(), m.end(), m.group(), a / b, unit_kind="ratio", form="ratio",
+                             qualifier=_prefix_qualifier(text, m.start())[0],
+                             accepted=not _inside(m.start(), quoted), reason="ratio (a：b)"))
+    for m in re.finditer("比值", text):  # 比值由2.5缩小至2.4: the bare numbers of the clause are ratios
+        end = min((i for i in (text.find(c, m.end()) for c in "，。；") if i >= 0), default=len(text))
+        for n in _RATIO_NUMBER.finditer(text, m.end(), end):
+            out.append(Candidate(n.start(), n.end(), n.group(), float(n.group().replace(",", "")), unit_kind="ratio",
+                                 form="ratio", accepted=not _inside(n.start(), quoted), reason="ratio (比值)"))
+    return out
 
 
 def _inside(start: int, quoted: list[tuple[int, int]]) -> bool:
@@ -178,11 +237,12 @@ def _inside(start: int, quoted: list[tuple[int, int]]) -> bool:
 
 
 def _ordinals(text: str, quoted: list[tuple[int, int]]) -> list[Candidate]:
-    """第N and 首位: a rank after 排名/位列/居…, otherwise an ordinal that names something."""
+    """第N and 首位: a rank after 排名/位列/居… or written as a position (第5位, 第3名: 从第12位跃升至
+    第5位); otherwise an ordinal that names something (第五批, 第十一次)."""
     out = []
     for m in _ORDINAL.finditer(text):
         value = 1.0 if m.group() == "首位" else parse_number(m.group("n"))
-        rank = bool(_RANK_CONTEXT.search(text[max(m.start() - 16, 0):m.start()]))
+        rank = bool(_RANK_CONTEXT.search(text[max(m.start() - 16, 0):m.start()])) or bool(m.group("u"))
         ok = value is not None and rank and not _inside(m.start(), quoted)
         out.append(Candidate(m.start(), m.end(), m.group(), value, unit_kind="rank", form="rank", accepted=ok,
                              reason="rank" if ok else ("ordinal" if not rank else "inside quotation marks")))

@@ -30,7 +30,7 @@ _UP = cue_pattern("change_up")
 _DOWN = cue_pattern("change_down")
 CHANGE = re.compile(rf"(?P<up>{_UP})|(?P<down>{_DOWN})")
 _CHANGE_TO = re.compile(rf"(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?:至|到|为)$")
-_CHANGE_BY = re.compile(rf"(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?:了)?(?:约|近|超过|逾)?$")
+_CHANGE_BY = re.compile(rf"(?<!新)(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?:了)?(?:约|近|超过|逾)?$")  # 新增: an amount added, not a change
 _MULTIPLE = re.compile(r"(?:的|增长|增加|提高|达到|是)$")
 CONJUNCTION_ONLY = re.compile(r"^(?:和|与|及|以及|、|，|分别|和分别)?$")
 
@@ -51,6 +51,10 @@ def kind_of(c: Candidate, pre: str, scope: str) -> tuple[str, str]:
         return "rank", ""
     if c.form == "fraction":
         return "share", ""
+    if c.form == "multiple":  # 翻一番
+        return "multiple", "up"
+    if c.form == "ratio":  # 2.3：1, 比值由2.5缩小至2.4
+        return "ratio", last_change(scope)
     unit_kind = c.unit_kind
     if to:
         kind = {"percent": "share", "count": "count"}.get(unit_kind, "level")

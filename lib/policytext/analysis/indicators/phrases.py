@@ -22,7 +22,7 @@ __all__ = ["Tok", "tokens_of", "is_noun", "noun_phrase_before", "noun_phrase_aft
            "REPORTING_VERBS", "SCOPE_WORDS", "SUBJECT_VERBS"]
 
 # POS tags that may belong to a subject noun phrase (jieba / ICTCLAS tags)
-_NOUNISH = ("n", "vn", "an", "j", "l", "b", "nz", "nt", "ns", "nr", "ng", "eng", "zg")
+_NOUNISH = ("n", "vn", "an", "j", "l", "b", "nz", "nt", "ns", "nr", "ng", "eng", "zg", "s")
 #: Verbs that are part of a subject (新增就业, 新开工): kept at its start.
 SUBJECT_VERBS = tuple(sorted(cue_words("subject_verbs")))
 #: Verbs that introduce the thing counted or measured and are not part of it (完成 / 投资 → 投资).
@@ -48,21 +48,25 @@ class Tok(NamedTuple):
 
 
 def tokens_of(text: str, tokenizer: "PolicyTokenizer") -> list[Tok]:
-    """Tokens of ``text``; a quoted name (“四上”企业, “助保贷”) is one noun token without its quotes."""
+    """Tokens of ``text``; a quoted name (“四上”企业, “助保贷”) is one noun token without its quotes, and so
+    is a Latin code (PM2.5, PM_2.5, 4S)."""
     out: list[Tok] = []
     pos = 0
-    for m in re.finditer(r"“([^”]{1,12})”", text):
+    for m in re.finditer(r"“([^”]{1,12})”|(?<![A-Za-z0-9])([A-Za-z]+[_.]?[0-9]+(?:\.[0-9]+)?|[0-9]+[A-Za-z]+)(?![A-Za-z0-9])", text):
         out.extend(Tok(t.text, t.pos) for t in tokenizer.segment(text[pos:m.start()]))
-        out.append(Tok(m.group(1), "nz"))
+        out.append(Tok(m.group(1) or m.group(2), "nz"))
         pos = m.end()
     out.extend(Tok(t.text, t.pos) for t in tokenizer.segment(text[pos:]))
     return [t for t in out if t.text not in "“”"]
 
 
 def is_noun(t: Tok) -> bool:
-    """A token that may be a word of a noun phrase (a noun, an abbreviation, a fixed expression …)."""
+    """A token that may be a word of a noun phrase (a noun, a verbal noun, an abbreviation, a place word …).
+
+    A word of the reporting-verb list counts when jieba tags it as a noun or modifier (基本/n in 基本
+    医疗保险, 服务/vn in 服务贸易): the list stops verbs and adverbs, not nouns."""
     return (t.pos.startswith(_NOUNISH) and t.text not in _STOP_TOKENS and t.text not in SCOPE_WORDS
-            and t.text not in REPORTING_VERBS)
+            and not (t.text in REPORTING_VERBS and t.pos in ("v", "vd", "d", "ad")))
 
 
 def noun_phrase_before(tokens: list[Tok]) -> str:
@@ -95,7 +99,8 @@ def noun_phrase_before(tokens: list[Tok]) -> str:
         else:
             break
     run = tokens[j:i]
-    while run and (run[0].text in _COORDINATORS or run[0].text in ("的", "之") or run[0].text in REPORTING_VERBS
+    while run and (run[0].text in _COORDINATORS or run[0].text in ("的", "之")
+                   or run[0].text in REPORTING_VERBS and (not is_noun(run[0]) or run[0].text in _LEADING_ACTIONS)
                    or run[0].text in _BLOCKING or run[0].text in SCOPE_WORDS
                    or run[0].pos.startswith(("m", "q", "f")) and run[0].text != "每"):
         run = run[1:]
@@ -105,6 +110,9 @@ def noun_phrase_before(tokens: list[Tok]) -> str:
 
 
 _COORDINATORS = ("、", "和", "及", "与", "以及")
+#: Reporting verbs that jieba may tag as verbal nouns but that, at the left edge of a subject, are the
+#: action done to it (发展社区社会组织152家 → 社区社会组织; 办理人大代表议案 → 人大代表议案).
+_LEADING_ACTIONS = frozenset({"发展", "办理", "推进", "实施", "开展", "推动", "落实", "组织", "举办", "完成", "实现"})
 #: Verbs that stop a subject on its left: they act on the thing measured, they do not name it.
 _BLOCKING = cue_words("subject_blocking_verbs")
 
@@ -131,6 +139,9 @@ def _is_modifier(t: Tok, tokens: list[Tok], k: int, head_end: int) -> bool:
         return True
     if t.text in ("以上", "以下") and k > 0 and (is_noun(tokens[k - 1]) or tokens[k - 1].pos.startswith("q")):
         return True
+    if (t.pos.startswith("t") and not re.search(r"\d|今|去|明|全|当|上|下|本", t.text) or t.text in ("日", "年", "月")) \
+            and k > 0 and is_noun(tokens[k - 1]):
+        return True  # 残疾人日间照料服务, 城镇污水日处理能力
     return t.pos.startswith("q") and k > 0 and (tokens[k - 1].pos.startswith(("m", "eng")) or is_noun(tokens[k - 1]))
 
 

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 __all__ = ["REPORTING_VERBS", "MAX_SUBJECT", "subject_of", "trim_subject"]
 
 MAX_SUBJECT = 30
+_RANK_MOVE = re.compile(r"(?:[，、]?(?:跃升|提升|上升|升|提高|前移|下降|降)?(?:至|到)|、|和)(?:全国)?")
+_COMPARED = re.compile(r"(?:高于|低于|快于|慢于|领先|超出)(?:全国|全省|全市|全区)?[^，；。]{0,20}$")
 _TARGET_FRAME = re.compile(r"(?:的)?(?:增长|增速|涨幅)?(?:的)?(?:预期|调控|控制)?目标(?:值)?(?:为|是|定为|确定为|设定为)?$")
 
 
@@ -34,12 +36,19 @@ def trim_subject(subject: str) -> str:
 def subject_of(text: str, c: Candidate, pre_text: str, kind: str, previous,
              tokenizer: "PolicyTokenizer") -> str:
     if kind == "rank":  # what is ranked stands before 在 (指标增幅在中心城区排名第一) or inside 在…中
-        before_verb = re.split(r"排名|位列|位居|居于|名列|排在|居|列", pre_text)[0]
+        if previous is not None and previous.kind == "rank" and _RANK_MOVE.fullmatch(pre_text):
+            return previous.subject  # 从第12位跃升至第5位: the second position is of the same thing
+        before_verb = re.split(r"排名|位列|位居|居于|名列|排在|居|列|(?:从|由)(?:全国)?$", pre_text)[0]
         head, _, inside = before_verb.partition("在")
         subject = noun_phrase_before(tokens_of(head, tokenizer)) if head else ""
         if not subject and previous is not None:
             return previous.subject
         return subject or noun_phrase_before(tokens_of(re.sub(r"中$", "", inside), tokenizer))
+    compared = _COMPARED.search(pre_text)
+    if compared:  # 规上民营工业增加值增速高于全部规上工业2.3个百分点: what is compared stands before 高于
+        subject = noun_phrase_before(tokens_of(strip_parentheses(pre_text[:compared.start()]), tokenizer))
+        if subject:
+            return subject
     subject = ""
     if kind in ("count", "level", "other"):  # 13家企业, 组建30亿元绿色发展基金, 20吨以下燃煤锅炉
         after = text[c.end:c.end + 28]
