@@ -17,7 +17,7 @@ help:
 	@echo "make lab     open the notebooks in JupyterLab (kernel: Python 3 (policytext))"
 	@echo "make test    run the whole test suite (import contract, unit tests, notebooks, site, corpus)"
 	@echo "make check   the quick loop: import contract and unit tests (no notebooks, site or corpus runs)"
-	@echo "make bench   time the library on the bundled report and ../shared/corpus"
+	@echo "make bench   time the library on the bundled report and the bundled corpus (data/raw/corpus)"
 	@echo "make setup   create $(VENV) and install the pinned dependencies (run and test do this)"
 	@echo "make clean   remove generated files (build/, data/processed/, caches)"
 

@@ -10,7 +10,7 @@ import pytest
 from policytext import paths, read_report
 
 CORPUS_REASON = (f"development corpus not found at {paths.CORPUS} "
-                 "(it lives in ../shared/corpus beside the checkout; set POLICYTEXT_CORPUS to point elsewhere)")
+                 "(it is bundled in data/raw/corpus; POLICYTEXT_CORPUS points elsewhere)")
 
 
 def corpus_files() -> list[Path]:

@@ -205,6 +205,15 @@ def test_extraction_is_deterministic(bundled, tokenizer, table):
     assert extract_indicators(bundled, tokenizer=tokenizer).equals(table)
 
 
+def test_appendix_numbers_are_left_out_unless_asked_for(tokenizer):
+    """A glossary after the closing explains terms; its numbers are not the report's figures."""
+    r = report_from_text("政府工作报告\n各位代表：\n一、过去一年工作回顾\n全年地区生产总值增长6%。\n二、今年主要任务\n"
+                         "地区生产总值增长5%左右。\n各位代表！让我们团结奋斗！\n名词解释\n1．“两新”：指新型基础设施，共120个项目。")
+    assert extract_indicators(r, tokenizer=tokenizer)["number_text"].tolist() == ["6%", "5%"]
+    with_appendix = extract_indicators(r, tokenizer=tokenizer, include_appendix=True)
+    assert with_appendix["number_text"].tolist() == ["6%", "5%", "120个"] and with_appendix["part"].iloc[-1] == "appendix"
+
+
 def test_decreases_carry_their_direction(tokenizer):
     r = report_from_text("政府工作报告\n各位代表：\n一、过去一年工作回顾\n"
                          "全年单位地区生产总值能耗下降3%，农村贫困人口减少1386万人，城镇新增就业1300万人。\n"

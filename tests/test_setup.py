@@ -65,6 +65,16 @@ def test_bundled_report_is_byte_exact_copy():
     assert BUNDLED_SHA256 in (paths.DATA / "README.md").read_text(encoding="utf-8")
 
 
+def test_bundled_corpus_is_a_byte_exact_copy():
+    """Every report of data/raw/corpus matches its SHA256SUMS line, and every file is listed."""
+    folder = paths.DATA_RAW / "corpus"
+    sums = dict(line.split("  ", 1)[::-1] for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines())
+    assert len(sums) == 43 and "SOURCES.md" in sums
+    assert sorted(sums) == sorted(p.name for p in folder.iterdir() if p.name != "SHA256SUMS")
+    for name, digest in sums.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+
+
 def test_no_generated_files_are_tracked():
     tracked = subprocess.run(["git", "ls-files"], cwd=paths.ROOT, capture_output=True, text=True).stdout.split()
     generated = [f for f in tracked if re.match(r"(build|_build|data/processed)/", f)

@@ -132,6 +132,20 @@ def test_national_closing_is_the_last_address():
     assert list(p.loc[p["part"] == "closing", "text"]) == ["各位代表！", "让我们紧密团结在党中央周围，为全面建设社会主义现代化国家而努力奋斗！"]
 
 
+def test_numbered_items_under_unnumbered_chapters_are_sections():
+    """Older national reports title their chapters without numerals and number the items under them."""
+    r = report_from_text("政府工作报告\n各位代表：\n过去一年的回顾\n" + "去年国民经济持续发展，人民生活有所改善。" * 5 +
+                         "\n一、坚持改革开放，经济体制改革取得新进展。" + "具体内容。" * 10 +
+                         "\n二、农业生产稳定增长，粮食产量创历史新高。" + "具体内容。" * 10 +
+                         "\n今年的主要任务\n一、加强农业基础地位，稳定发展粮食生产。" + "具体内容。" * 10 +
+                         "\n二、深化企业改革，搞活国营大中型企业。" + "具体内容。" * 10 + "\n")
+    sections = r.structure.sections
+    assert list(zip(sections["chapter"], sections["section"])) == [(1, 1), (1, 2), (2, 1), (2, 2)]
+    assert list(sections["section_title"]) == ["坚持改革开放，经济体制改革取得新进展", "农业生产稳定增长，粮食产量创历史新高",
+                                              "加强农业基础地位，稳定发展粮食生产", "深化企业改革，搞活国营大中型企业"]
+    assert list(r.structure.chapters["chapter_title"]) == ["过去一年的回顾", "今年的主要任务"]
+
+
 def test_report_without_headings_is_one_chapter():
     s = _report("政府工作报告", "各位代表：", PARA, PARA, PLAN).structure
     assert len(s.chapters) == 1

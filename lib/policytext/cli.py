@@ -36,8 +36,8 @@ examples:
   policytext keywords data/raw/2018_district_qingshan.txt --top 10 --by chapter --method tfidf
   policytext themes data/raw/2018_district_qingshan.txt --by chapter --dictionary environment_attention
   policytext indicators data/raw/2018_district_qingshan.txt --format csv -o indicators.csv
-  policytext targets ../shared/corpus/201[2-6]_district_hailar.txt --format csv
-  policytext analyze ../shared/corpus --out data/processed
+  policytext targets data/raw/corpus --format csv -o targets.csv
+  policytext analyze data/raw/corpus --out data/processed/corpus
 
 CSV files are UTF-8 with a byte-order mark (Excel shows Chinese correctly).
 Offsets `start`/`end` index the raw text as decoded (line endings untouched).
@@ -134,7 +134,7 @@ def cmd_indicators(args) -> int:
     from .analysis.indicators import extract_indicators
 
     def table(r):
-        df = extract_indicators(r)
+        df = extract_indicators(r, include_appendix=args.include_appendix)
         return df[df["headline"]].reset_index(drop=True) if args.headline_only else df
 
     _emit(args, _per_report(args, table))
@@ -196,8 +196,9 @@ def cmd_themes(args) -> int:
 
 def cmd_targets(args) -> int:
     from .analysis.targets import compare_targets
+    from .corpus.analyze import expand
 
-    _emit(args, compare_targets(_read(p) for p in args.reports))
+    _emit(args, compare_targets(_read(p) for p in expand(args.reports)))
     return EXIT_OK
 
 
@@ -232,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         p.add_argument("reports", nargs="+", metavar="REPORT" if name != "analyze" else "PATH",
                        help="report file (.txt in UTF-8/GB18030/UTF-16, or a saved .html page)"
-                            + ("; a folder stands for the report files in it" if name == "analyze" else ""))
+                            + ("; a folder stands for the report files in it" if name in ("analyze", "targets") else ""))
         p.set_defaults(func=func)
         return p
 
@@ -260,6 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("indicators", cmd_indicators, "one row per quantity stated (amounts, counts, growth, shares, ranks, "
                                           "targets) with value, unit, subject, status, year and raw offsets")
     p.add_argument("--headline-only", action="store_true", help="only the main results and targets")
+    p.add_argument("--include-appendix", action="store_true",
+                   help="also read annexes and glossaries after the closing (left out by default; column part says where)")
     output_options(p)
     p = add("keywords", cmd_keywords, "the top terms of a report, or of each chapter or section, by count, "
                                       "TF-IDF or TextRank")
@@ -274,8 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "or a YAML file in cntext's schema (default: policy_domains)")
     p.add_argument("--by", choices=SCOPES, default="section", help="scope (default: section)")
     output_options(p)
-    p = add("targets", cmd_targets, "each new-year headline target beside last year's result; with reports of "
-                                    "consecutive years of one place, beside the result achieved, met or not")
+    p = add("targets", cmd_targets, "a panel of headline targets: one row per place, indicator and target year, "
+                                    "beside last year's result and, from a later report of the same place, the "
+                                    "result achieved, met or not (REPORT may be a folder)")
     output_options(p)
     p = add("analyze", cmd_analyze, "write every table of every report to a folder (CSV and Parquet), in "
                                     "parallel, cached by content; failures listed in failures.csv")
@@ -292,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         # only `analyze` takes folders (it expands them itself); elsewhere a folder is a mistake worth naming
-        args.reports = args.reports if args.command == "analyze" else [Path(p) for p in args.reports]
+        args.reports = args.reports if args.command in ("analyze", "targets") else [Path(p) for p in args.reports]
         return args.func(args)
     except PolicyTextError as exc:
         print(f"policytext: error: {exc}", file=sys.stderr)

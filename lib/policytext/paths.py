@@ -6,9 +6,8 @@ themselves, so nothing ever edits ``sys.path`` or changes directory.
 Derived tables go to ``data/processed`` (``POLICYTEXT_PROCESSED`` overrides it,
 e.g. for tests).  The project root is the checkout the package was installed from
 (``pip install -e .``); set ``POLICYTEXT_ROOT`` to point elsewhere.  The
-development corpus lives beside the checkout in ``../shared/corpus``
-(``POLICYTEXT_CORPUS`` overrides it); it is optional and never copied into
-the repository.
+development corpus is bundled in ``data/raw/corpus`` (``POLICYTEXT_CORPUS``
+overrides it).
 """
 
 from __future__ import annotations
@@ -40,8 +39,9 @@ BUILD = ROOT / "build"
 #: The report this collection was built around (see data/README.md).
 BUNDLED_REPORT = DATA_RAW / "2018_district_qingshan.txt"
 
-#: The optional development corpus of real reports (never committed).
-CORPUS = Path(os.environ.get("POLICYTEXT_CORPUS", ROOT.parent / "shared" / "corpus")).resolve()
+#: The development corpus of real reports, bundled byte for byte in ``data/raw/corpus`` (its
+#: ``SOURCES.md`` and ``SHA256SUMS`` beside it); ``POLICYTEXT_CORPUS`` points elsewhere.
+CORPUS = Path(os.environ.get("POLICYTEXT_CORPUS", DATA_RAW / "corpus")).resolve()
 
 
 def shown(path: str | Path, base: Path = ROOT) -> str:

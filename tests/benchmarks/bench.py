@@ -5,7 +5,7 @@ waits for), the median of several runs unless said otherwise, measured side by s
 
 * baseline: a bare script that reads every report and calls ``jieba.lcut`` (what peers do);
 * ``policytext structure`` and ``policytext tokens`` on the bundled report and the corpus;
-* ``policytext analyze`` cold and cached on the bundled report, on ``../shared/corpus`` (2.4 MB)
+* ``policytext analyze`` cold and cached on the bundled report, on the bundled corpus ``data/raw/corpus`` (2.4 MB)
   and on a 20 MB corpus made by repeating it, with 1 and 2 workers;
 * indicator extraction warm (after the tokenizer is built), and ``make run``.
 

@@ -17,7 +17,9 @@ list of one report's headings):
   stand-alone short lines with no closing punctuation (``2026年重点工作``).  A
   report with neither is one chapter.
 * **sections**: paragraphs opening with ``（一）``/``(一)``, in sequence within
-  a chapter; the title is the opening phrase up to the first full stop.
+  a chapter; the title is the opening phrase up to the first full stop.  Where the chapters are
+  unnumbered titles, items numbered ``一、``, ``二、`` … in sequence under a chapter are its sections
+  (unless the chapter has ``（一）`` sections of its own).
 * **closing**: the last salutation paragraph (``各位代表！``…) in the last
   chapter after which no heading follows and at most a few paragraphs remain.
 * **appendix**: glossaries and annexes after the closing, opened by a line
@@ -306,6 +308,7 @@ def parse_structure(clean: "CleanText", *, doc_id: str) -> Structure:
     body_start = _body_start(lines)
     appendix = _appendix_start(lines, body_start + 1)
     chapters = _numbered_chapters(lines, body_start, appendix)
+    bare = not chapters  # chapters are unnumbered titles: their numbered items (一、…) are sections
     if not chapters:
         chapters = _bare_chapters(lines, body_start, appendix)
     else:
@@ -336,6 +339,7 @@ def parse_structure(clean: "CleanText", *, doc_id: str) -> Structure:
     section = 0
     role = preamble_role
     chapter_title = section_title = None
+    bracketed = _chapters_with_bracketed_sections(lines, chapters, body_end, section_lines) if bare else set()
     for line in lines:
         i, text = line.index, line.text
         if i < body_start:
@@ -355,10 +359,11 @@ def parse_structure(clean: "CleanText", *, doc_id: str) -> Structure:
             elif implicit and chapter is None:
                 chapter, chapter_title, role = 1, None, implicit_role
             m = _SECTION.match(text)
-            if m and chapter is not None and kind != "heading":
-                number = small_number(m.group(1))
+            item = _NUMBERED.match(text) if bare and not m and chapter not in bracketed else None
+            if (m or item) and chapter is not None and kind != "heading":
+                number = small_number(m.group(1) if m else (item.group(1) or item.group(2)))
                 if number == section + 1:
-                    section, section_title = number, _section_title(m.group(2))
+                    section, section_title = number, _section_title(m.group(2) if m else item.group(3))
                     kind = "section"
             if kind == "paragraph" and _BULLET.match(text):
                 kind = "bullet"
@@ -404,6 +409,13 @@ def parse_structure(clean: "CleanText", *, doc_id: str) -> Structure:
             })
     sentences = _frame(sentence_rows, clean, doc_id, SENTENCE_COLUMNS)
     return Structure(paragraphs=paragraphs, sentences=sentences)
+
+
+def _chapters_with_bracketed_sections(lines: list[Line], chapters: list[tuple[int, str]], end: int,
+                                      section_lines: set[int]) -> set[int]:
+    """The chapters (numbered from 1) that have sections written （一）: their 一、 items are lists, not sections."""
+    starts = [idx for idx, _ in chapters] + [end]
+    return {k + 1 for k in range(len(chapters)) if any(starts[k] < i < starts[k + 1] for i in section_lines)}
 
 
 def _frame(rows: list[dict], clean, doc_id: str, columns: list[str]) -> pd.DataFrame:

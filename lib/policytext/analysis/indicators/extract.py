@@ -119,12 +119,21 @@ class _Sentence(NamedTuple):  # the columns of the sentence table that extractio
     clean_start: int
 
 
-def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = None) -> pd.DataFrame:
+def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = None,
+                       include_appendix: bool = False) -> pd.DataFrame:
     """One row per quantity the report states (see the module docstring for the columns).
 
-    ``start``/``end`` are offsets in the raw text (line endings untouched),
-    spanning the number with its unit; ``raw_text[start:end]`` is the figure
-    as printed (before width normalisation).
+    Args:
+        doc: the report (:func:`~policytext.document.reading.read_report`).
+        tokenizer: the segmenter for subjects (the default one when omitted).
+        include_appendix: also read the annexes and glossaries after the closing (part
+            ``appendix``: 注释, 名词解释, 附件 …), whose numbers explain terms rather than report
+            results; left out by default.
+
+    Returns:
+        A table with the columns :data:`INDICATOR_COLUMNS`.  ``start``/``end`` are offsets in the
+        raw text (line endings untouched), spanning the number with its unit;
+        ``raw_text[start:end]`` is the figure as printed (before width normalisation).
     """
     from ...tokens.segmentation import get_tokenizer
 
@@ -134,7 +143,7 @@ def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = N
     records = []
     chapter, paragraph, frame = object(), None, Frame(None, None)
     for s in map(_Sentence._make, zip(*(sentences[c].tolist() for c in _Sentence._fields))):  # lists: fast to iterate
-        if s.part == "front_matter":
+        if s.part == "front_matter" or (s.part == "appendix" and not include_appendix):
             continue
         role = s.chapter_role if isinstance(s.chapter_role, str) else None
         key = None if pd.isna(s.chapter) else int(s.chapter)
