@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 REPORT ?= data/raw/2018_district_qingshan.txt
+FOLDER ?= data/raw/corpus
 OUT    ?= data/processed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --no-input
 # lib/policybook, the run and site builder, is the project's tool: on the path, not installed
@@ -13,7 +14,8 @@ RUNPY  := PYTHONPATH=lib $(BIN)/python
 .PHONY: setup run lab test check lint bench clean help
 
 help:
-	@echo "make run     analyse REPORT (default: the bundled report): tables in $(OUT)/, site in build/html/"
+	@echo "make run     analyse REPORT (default: the bundled report) and compare the reports of FOLDER (default:"
+	@echo "             the bundled corpus): tables in $(OUT)/, site in build/html/"
 	@echo "make lab     open the notebooks in JupyterLab (kernel: Python 3 (policytext))"
 	@echo "make test    run the whole test suite (import contract, unit tests, notebooks, site, corpus)"
 	@echo "make check   the quick loop: import contract and unit tests (no notebooks, site or corpus runs)"
@@ -29,7 +31,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 run: setup
-	$(RUNPY) -m policybook --report "$(REPORT)" --tables "$(OUT)"
+	$(RUNPY) -m policybook --report "$(REPORT)" --folder "$(FOLDER)" --tables "$(OUT)"
 	@echo "Tables: $(OUT)/ (CSV with BOM for Excel, Parquet for pandas, R and Stata)."
 	@echo "Executed notebooks: build/notebooks/   Site: build/html/index.html"
 

@@ -259,3 +259,73 @@ def test_national_growth_targets_2005_2013(corpus):
     # the 2008 report reviews five years and states no growth rate for 2007 alone
     assert results.loc[[2005, 2006, 2008, 2009, 2010, 2011, 2012]].tolist() == [9.9, 10.7, 9.0, 8.7, 10.3, 9.2, 7.8]
     assert pd.isna(results.loc[2007])
+
+
+# ------------------------------------------------------------------ on any report (issue: general rules)
+
+
+def _table(text: str, tokenizer, name: str = "2018_district_x.txt"):
+    return extract_indicators(report_from_text(text, name=name), tokenizer=tokenizer)
+
+
+PLAN_YEAR_REPORT = ("2026年某省政府工作报告\n——2026年1月20日在某省第十四届人民代表大会第四次会议上\n各位代表：\n"
+                    "一、2025年工作和“十四五”发展回顾\n过去一年，全省地区生产总值增长5.5%，一般公共预算收入增长3%。\n"
+                    "2025年是“十四五”收官之年。\n——这五年，地区生产总值年均增长5.7%，一般公共预算收入从874.6亿元增加到1112.4亿元，"
+                    "粮食产量稳定在800亿斤以上，规上工业企业营收从全国第12位跃升至第5位。\n"
+                    "二、2026年主要任务\n今年经济社会发展的主要预期目标是：全省地区生产总值增长5%左右，城乡居民人均可支配收入分别增长5%、6%。\n")
+
+
+def test_years_and_periods_of_a_plan_year_report(tokenizer):
+    df = _table(PLAN_YEAR_REPORT, tokenizer, "2026_province_x.txt").drop_duplicates("number_text").set_index("number_text")
+    when = lambda n: (df.loc[n, "year"], df.loc[n, "period_start"], df.loc[n, "period_end"])  # noqa: E731
+    assert when("5.5%")[0] == 2025 and pd.isna(when("5.5%")[1])
+    assert tuple(when("5.7%")[1:]) == (2021, 2025) and pd.isna(when("5.7%")[0])  # 年均: the plan's period
+    assert when("874.6亿元")[0] == 2020 and when("1112.4亿元")[0] == 2025  # 从A增加到B: before and end
+    assert tuple(when("800亿斤")[1:]) == (2021, 2025)  # held every year: the period
+    assert when("第12位")[0] == 2020 and when("第5位")[0] == 2025  # ranks at the two ends
+    assert when("5%")[0] == 2026
+
+
+def test_respectively_pairs_members_with_figures(tokenizer):
+    df = _table(PLAN_YEAR_REPORT, tokenizer, "2026_province_x.txt")
+    pair = df[df["number_text"].isin(["5%", "6%"]) & df["sentence_text"].str.contains("分别")]
+    assert pair["subject"].tolist()[-2:] == ["城镇居民人均可支配收入", "农村居民人均可支配收入"]
+    assert pair["indicator"].tolist()[-2:] == ["城镇居民人均可支配收入", "农村居民人均可支配收入"]
+    text = "政府工作报告\n各位代表：\n一、过去一年工作回顾\n黄金、白银、精炼铜产量分别增长12%、8%。\n"
+    three = _table(text, tokenizer)
+    assert three["doubt"].all() and "黄金产量" not in set(three["subject"])  # 3 members, 2 figures: not guessed
+
+
+def test_headline_results_and_targets_stand_alone(tokenizer):
+    df = _table(PLAN_YEAR_REPORT, tokenizer, "2026_province_x.txt")
+    heads = df[df["headline"]]
+    assert set(zip(heads["number_text"], heads["status"])) >= {("5.5%", "actual"), ("5%", "target")}
+    assert not df.loc[df["number_text"] == "5.7%", "headline"].any()  # a five-year average is not a headline
+
+
+@pytest.mark.parametrize("text, number, value, kind", [
+    ("省属企业工业总产值实现翻一番", "翻一番", 2, "multiple"),
+    ("对外投资总额翻两番", "翻两番", 4, "multiple"),
+    ("外贸进出口总额突破万亿元", "万亿元", 1, "level"),
+    ("无人机产量占全国9成", "9成", 90, "share"),
+    ("城乡居民收入比缩小至2.3：1", "2.3：1", 2.3, "ratio"),
+])
+def test_quantities_in_words(tokenizer, text, number, value, kind):
+    df = _table(f"政府工作报告\n各位代表：\n一、过去一年工作回顾\n{text}。\n", tokenizer)
+    row = df.set_index("number_text").loc[number]
+    assert math.isclose(row["value"], value) and row["kind"] == kind
+
+
+def test_target_panel_matches_places_and_scores_cuts():
+    a = report_from_text("2015年呼伦贝尔市海拉尔区政府工作报告\n各位代表：\n一、2014年工作回顾\n全区地区生产总值增长8%。\n"
+                         "二、2015年工作安排\n主要预期目标是：地区生产总值增长7%，单位地区生产总值能耗下降3%。\n",
+                         name="2015_district_hailar.txt")
+    b = report_from_text("2016年海拉尔区政府工作报告\n各位代表：\n一、2015年工作回顾\n全区地区生产总值增长6.5%，"
+                         "单位地区生产总值能耗下降4.1%。\n二、2016年工作安排\n主要预期目标是：地区生产总值增长6%。\n",
+                         name="2016_district_hailar.txt")
+    panel = compare_targets([a, b]).set_index(["target_year", "indicator"])
+    gdp, energy = panel.loc[(2015, "地区生产总值")], panel.loc[(2015, "单位地区生产总值能耗")]
+    assert gdp["place_key"] == "district:海拉尔区" and gdp["result_value"] == 6.5 and gdp["met"] == False  # noqa: E712
+    assert set(gdp["places"].split("|")) == {"呼伦贝尔市海拉尔区", "海拉尔区"}
+    assert energy["direction"] == "down" and energy["result_value"] == 4.1 and energy["met"] == True  # noqa: E712
+    assert b.raw_text[energy["result_start"]:energy["result_end"]] == "4.1%"

@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m policybook", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--report", default=str(paths.BUNDLED_REPORT), help="report to analyse")
+    parser.add_argument("--folder", default=None,
+                        help="folder of reports the comparing notebooks read (default: their own, the bundled corpus)")
     parser.add_argument("--build", default=str(paths.BUILD), help="output folder (default: build/)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
                         help="notebooks executed at once (default: 2)")
@@ -47,7 +49,10 @@ def main(argv: list[str] | None = None) -> int:
         if not report.is_file():
             raise PolicyTextError(f"{args.report}: no such file")
         started = time.perf_counter()
-        timings = execute_all(report, build / "notebooks", jobs=args.jobs, tables=tables)
+        folder = Path(args.folder).resolve() if args.folder else None
+        if folder is not None and not folder.is_dir():
+            raise PolicyTextError(f"{args.folder}: no such folder")
+        timings = execute_all(report, build / "notebooks", jobs=args.jobs, tables=tables, folder=folder)
         for name, seconds in timings.items():
             print(f"ran {name} in {seconds:.1f} s", file=sys.stderr)
         if not args.no_site:

@@ -23,19 +23,23 @@ def notebooks(folder: Path = paths.NOTEBOOKS) -> list[Path]:
     return sorted(folder.glob("[0-9][0-9]-*.ipynb"))
 
 
-def execute_notebook(source: Path, target: Path, *, report: Path, kernel: str = "python3") -> float:
-    """Execute one notebook with ``REPORT`` set to ``report``; return the seconds it took.
+def execute_notebook(source: Path, target: Path, *, report: Path, folder: Path | None = None,
+                     kernel: str = "python3") -> float:
+    """Execute one notebook with ``REPORT`` set to ``report`` (and ``FOLDER`` to ``folder``, for a
+    notebook whose parameters cell has one); return the seconds it took.
 
-    A report inside the project is passed relative to it (the notebooks read
-    ``paths.ROOT / REPORT``), so the executed notebooks and the site do not show
-    the absolute paths of the machine that ran them.
+    Paths inside the project are passed relative to it (the notebooks read ``paths.ROOT / REPORT``),
+    so the executed notebooks and the site do not show the absolute paths of the machine that ran them.
     """
     import papermill
 
     started = time.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)
+    parameters = {"REPORT": paths.shown(report)}
+    if folder is not None and "FOLDER" in papermill.inspect_notebook(str(source)):
+        parameters["FOLDER"] = paths.shown(folder)
     try:
-        papermill.execute_notebook(str(source), str(target), parameters={"REPORT": paths.shown(report)},
+        papermill.execute_notebook(str(source), str(target), parameters=parameters,
                                    kernel_name=kernel, cwd=str(source.parent), progress_bar=False,
                                    log_output=False)
     except papermill.PapermillExecutionError as exc:
@@ -55,11 +59,13 @@ def _analyze(report: Path, tables: Path) -> float:
     return time.perf_counter() - started
 
 
-def execute_all(report: Path, out_dir: Path, *, jobs: int = 2, tables: Path | None = None) -> dict[str, float]:
-    """Execute every notebook (``jobs`` at a time; each reads only the raw report); return timings.
+def execute_all(report: Path, out_dir: Path, *, jobs: int = 2, tables: Path | None = None,
+                folder: Path | None = None) -> dict[str, float]:
+    """Execute every notebook (``jobs`` at a time; each reads only the raw reports); return timings.
 
-    With ``tables``, ``policytext analyze`` writes the library's tables there
-    in the same pool, beside the notebooks.
+    ``folder`` is the folder of reports the comparing notebooks read (their ``FOLDER`` parameter;
+    their own default when None).  With ``tables``, ``policytext analyze`` writes the library's
+    tables there in the same pool, beside the notebooks.
     """
     sources = notebooks()
     if not sources:
@@ -68,7 +74,7 @@ def execute_all(report: Path, out_dir: Path, *, jobs: int = 2, tables: Path | No
     # longest first (times of the previous run), so that two workers finish together
     timing_file = out_dir / "timings.json"
     previous = json.loads(timing_file.read_text()) if timing_file.is_file() else {}
-    tasks = [(s.name, execute_notebook, (s, out_dir / s.name), {"report": report}) for s in sources]
+    tasks = [(s.name, execute_notebook, (s, out_dir / s.name), {"report": report, "folder": folder}) for s in sources]
     if tables is not None:
         tasks.append(("policytext analyze", _analyze, (report, tables), {}))
     tasks.sort(key=lambda t: -previous.get(t[0], 0.0))

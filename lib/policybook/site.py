@@ -205,6 +205,7 @@ def methods_page() -> str:
             ("headline figures found", f"{score.headline_found} of {score.headline_gold}"),
         ]),
         "These are scores on the report the rules were developed on; expect lower on reports never seen.\n",
+        *_multi_report_sections(),
         "## Theme labels against hand labels\n",
         f"{int(summary.loc[summary['set'] == 'all', 'sentences'].iloc[0])} sentences of the bundled report labelled by "
         "policy domain (guide: `data/annotations/themes_guide.md`); the held-out sentences were labelled after the "
@@ -220,6 +221,32 @@ def methods_page() -> str:
         "in the bundled report) are broad and depend on the number of topics.\n"
         "- Speed: `make bench` measures it on the machine at hand (the README shows one run).\n",
     ])
+
+
+def _multi_report_sections() -> list[str]:
+    """The indicator scores on the multi-report annotations, per level, the held-out set apart."""
+    from policytext.analysis.evaluation import load_quantity_annotations, multi_report_scores
+
+    sets = [s for s in ("development", "held_out") if (load_quantity_annotations()["set"] == s).any()]
+    out = ["## Indicator extraction on other reports\n",
+           "Hand annotations of national, provincial and district reports of every era "
+           "(`data/annotations/README.md`; guide: `data/annotations/indicators_guide.md`): every quantity of "
+           "sentences drawn at random, every headline figure of whole reports, every 分别 list. The rules were "
+           "revised on the development set; the held-out set was annotated after they were frozen and never "
+           "used to change them: **its scores are the ones to believe**.\n"]
+    for name in sets:
+        scores = multi_report_scores(name)
+        title = "Held-out reports (annotated after the rules were frozen)" if name == "held_out" else \
+            "Development reports (the rules were revised on them)"
+        out += [f"### {title}\n", "Quantities: precision and recall; among matched quantities, the share with the "
+                "right value, subject (identifies the quantity), kind, status and year or period.\n",
+                _table(list(scores["quantities"].columns), scores["quantities"].itertuples(index=False)),
+                "Headline figures (the main results of the reviewed year and the main targets of the new year):\n",
+                _table(list(scores["headlines"].columns), scores["headlines"].itertuples(index=False))]
+        if "respectively" in scores:
+            out += ["分别 lists (a subject paired with each figure):\n",
+                    _table(list(scores["respectively"].columns), scores["respectively"].itertuples(index=False))]
+    return out
 
 
 def _book_env() -> dict[str, str]:

@@ -347,3 +347,64 @@ def summarize_headlines(comparison: pd.DataFrame) -> pd.DataFrame:
             out.append({"level": level, "side": side, "gold": gold, "flagged": flagged, "found": both,
                         "precision": round(both / max(flagged, 1), 3), "recall": round(both / max(gold, 1), 3)})
     return pd.DataFrame(out)
+
+
+GOLD_RESPECTIVELY = paths.ANNOTATIONS / "respectively.csv"
+
+
+def load_respectively_annotations(path=GOLD_RESPECTIVELY, *, sets=None) -> pd.DataFrame:
+    """Every figure of the 分别 lists of the annotated reports, with the subject it pairs with."""
+    return _read_annotation(path, sets)
+
+
+def compare_respectively(predictions: dict[str, pd.DataFrame], gold: pd.DataFrame) -> pd.DataFrame:
+    """Each annotated figure of a 分别 list beside the predicted subject: ``subject_ok`` per figure."""
+    rows = []
+    for doc_id, g in gold.groupby("doc_id", sort=True):
+        pred = predictions[doc_id]
+        for row in g.itertuples():
+            hit = pred[(pred["start"] < row.end) & (pred["end"] > row.start)]
+            subject = hit["subject"].iloc[0] if len(hit) else None
+            rows.append({"doc_id": doc_id, "level": level_of(doc_id), "sentence_start": row.sentence_start,
+                         "list_group": row.list_group, "number_text": row.number_text, "gold_subject": row.subject,
+                         "pred_subject": subject, "found": bool(len(hit)),
+                         "subject_ok": subject_identifies(subject, row.subject, row.subject_min)})
+    return pd.DataFrame(rows)
+
+
+def summarize_respectively(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Per level and overall: figures of 分别 lists with the right subject, and lists entirely right."""
+    out = []
+    for level, part in [*comparison.groupby("level", sort=True), ("all", comparison)]:
+        lists = part.groupby(["doc_id", "sentence_start", "list_group"])["subject_ok"].all()
+        out.append({"level": level, "figures": len(part), "figures_right": int(part["subject_ok"].sum()),
+                    "share_right": round(float(part["subject_ok"].mean()), 3) if len(part) else float("nan"),
+                    "lists": int(len(lists)), "lists_right": int(lists.sum())})
+    return pd.DataFrame(out)
+
+
+def multi_report_scores(sets=None, *, corpus=None) -> dict[str, pd.DataFrame]:
+    """Score the indicator extractor on the multi-report annotations (``sets``: ``development``,
+    ``held_out``, or both): the summaries of quantities, headlines and 分别 lists, per level.
+
+    The reports are read from ``corpus`` (default :data:`policytext.paths.CORPUS`).  Returns the
+    three summaries and the three comparison tables (keys ``quantities``, ``headlines``,
+    ``respectively`` and the same with ``_rows``).
+    """
+    from ..document.reading import read_report
+    from .indicators import extract_indicators
+
+    corpus = paths.CORPUS if corpus is None else corpus
+    gold = {"quantities": load_quantity_annotations(sets=sets), "headlines": load_headline_annotations(sets=sets),
+            "respectively": load_respectively_annotations(sets=sets) if GOLD_RESPECTIVELY.is_file() else None}
+    docs = sorted(set().union(*(set(g["doc_id"]) for g in gold.values() if g is not None)))
+    predictions = {d: extract_indicators(read_report(corpus / f"{d}.txt")) for d in docs}
+    out = {}
+    for name, compare, summarize in (("quantities", compare_quantities, summarize_quantities),
+                                     ("headlines", compare_headlines, summarize_headlines),
+                                     ("respectively", compare_respectively, summarize_respectively)):
+        if gold[name] is None or gold[name].empty:
+            continue
+        rows = compare(predictions, gold[name])
+        out[name], out[f"{name}_rows"] = summarize(rows), rows
+    return out

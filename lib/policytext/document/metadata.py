@@ -128,7 +128,8 @@ def extract_metadata(text: str, *, file_name: str | None = None) -> Metadata:
 
     if values.get("place") is None:
         if title:
-            m = re.search(rf"([{CJK}]{{2,8}}?(?:省|自治区|市|区|县|旗))政府工作报告", title)
+            named = re.sub(rf"^\s*{_YEAR}年(?:度)?", "", title)  # 2016年海拉尔区政府工作报告: the place follows the year
+            m = re.search(rf"([{CJK}]{{2,8}}?(?:省|自治区|市|区|县|旗))政府工作报告", named)
             if m and not m.group(1).startswith("国务院"):
                 values.update(place=m.group(1), place_source="title", level=_level_of(m.group(1)))
             elif "国务院" in title:

@@ -17,7 +17,7 @@ from .style import KIND_COLORS, ROLE_COLORS, font_name, font_path
 
 __all__ = ["plot_audit", "plot_sizes", "plot_sentence_lengths", "plot_targets", "highlight_quantities", "plot_heatmap",
            "plot_target_series", "plot_network", "plot_theme_shift", "plot_wordcloud", "plot_term_bars", "plot_keyness",
-           "plot_small_multiples", "shares_matrix"]
+           "plot_small_multiples", "shares_matrix", "plot_place_targets"]
 
 
 def _axes(ax, figsize=None):
@@ -294,4 +294,29 @@ def plot_target_series(targets: pd.DataFrame, *, indicator: str = "地区生产�
     ax.set_ylabel(f"{indicator} ({kind}, %)" if kind == "growth" else indicator)
     ax.set_title(f"{indicator}: targets and results")
     ax.legend(fontsize=8)
+    return fig
+
+
+def plot_place_targets(targets: pd.DataFrame, *, indicator: str = "地区生产总值", kind: str = "growth",
+                       target_year: int | None = None, ax=None):
+    """One row per place: the new year's target for ``indicator`` beside last year's result stated in the
+    same report (the target panel of :func:`~policytext.analysis.targets.compare_targets`), latest year
+    unless ``target_year`` is given; places sorted by target."""
+    rows = targets[(targets["indicator"] == indicator) & (targets["kind"] == kind)]
+    if target_year is None and len(rows):
+        target_year = int(rows["target_year"].max())
+    rows = rows[rows["target_year"] == target_year].sort_values(["target_value", "place"])
+    fig, ax = _axes(ax, figsize=(7, 0.32 * len(rows) + 1.5))
+    y = range(len(rows))
+    ax.scatter(rows["previous_result_value"].astype(float), list(y), color=ROLE_COLORS["review"], zorder=3,
+               label=f"result {target_year - 1}" if target_year else "result")
+    ax.scatter(rows["target_value"].astype(float), list(y), color=ROLE_COLORS["tasks"], marker="D", zorder=3,
+               label=f"target {target_year}" if target_year else "target")
+    for i, row in enumerate(rows.itertuples()):
+        if pd.notna(row.target_value_max):
+            ax.plot([row.target_value, row.target_value_max], [i, i], color=ROLE_COLORS["tasks"], linewidth=2)
+    ax.set_yticks(list(y), list(rows["place"]), fontsize=8)
+    ax.set_xlabel(f"{indicator} ({kind}{', %' if kind == 'growth' else ''})")
+    ax.set_title(f"{indicator}: target {target_year} and result {target_year - 1 if target_year else ''}, by place")
+    ax.legend(loc="lower right", fontsize=8)
     return fig

@@ -32,6 +32,7 @@ over every sentence, then reads each quantity's context:
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -57,6 +58,9 @@ INDICATOR_COLUMNS = [
     "headline", "doubt", "part", "chapter",
     "chapter_role", "section", "paragraph", "sentence", "clean_start", "clean_end", "sentence_text",
 ]
+
+
+_RANK_OVER_PERIOD = re.compile(r"年均|平均|累计|增速|增幅")
 
 
 class _Row(NamedTuple):
@@ -92,8 +96,13 @@ def _sentence_rows(text: str, tokenizer: "PolicyTokenizer", role: str | None, pa
                 and previous.kind == "growth" and c.unit_kind == previous.candidate.unit_kind:
             kind, direction = previous.kind, previous.direction  # 分别增长10.4%和7.4%
         subject = subject_of(text, c, pre_text, kind, previous, tokenizer)
-        year, period_start, period_end = figure_time(text, c.start, c.end, local, frame, role=role,
-                                                     report_year=report_year)
+        if previous and CONJUNCTION_ONLY.match(pre_text.strip()):  # 分别增至214对和69家: one time for both
+            year, period_start, period_end = previous.year, previous.period_start, previous.period_end
+        else:
+            year, period_start, period_end = figure_time(text, c.start, c.end, local, frame, role=role,
+                                                         report_year=report_year)
+        if kind == "rank" and period_end is not None and year is None and not _RANK_OVER_PERIOD.search(pre_text):
+            year, period_start, period_end = period_end, None, None  # a rank is a position at the period's end
         status = status_of(text, c.start, role, part, year if year is not None else period_end, report_year)
         rows.append(_Row(c, trim_subject(subject), kind, direction, status, year, period_start, period_end))
     if "分别" in text and len(rows) > 1:  # A、B分别增长x、y: pair the members with the figures
