@@ -45,7 +45,8 @@ HELD_OUT = ("1988_national", "2007_national", "2023_national", "2026_province_fu
             "2026_province_xinjiang", "2016_district_hailar")
 QUANTITY_REPORTS = {"development": ("2004_national", "2010_national", "2026_province_anhui", "2026_province_gansu",
                                     "2026_province_guangdong", "2014_district_hailar"),
-                    "held_out": ("2007_national", "2023_national", "2026_province_shandong", "2016_district_hailar")}
+                    "held_out": ("2007_national", "2023_national", "2026_province_fujian", "2026_province_shandong",
+                                 "2026_province_xinjiang", "2016_district_hailar")}
 THEME_SENTENCES = {"development": 27, "held_out": 20}
 OUT = paths.BUILD / "annotation"
 
