@@ -246,7 +246,33 @@ def _multi_report_sections() -> list[str]:
         if "respectively" in scores:
             out += ["分别 lists (a subject paired with each figure):\n",
                     _table(list(scores["respectively"].columns), scores["respectively"].itertuples(index=False))]
+    out += _agreement_section()
     return out
+
+
+def _agreement_section() -> list[str]:
+    """Agreement of a second, independent coder with the first on samples of the annotations."""
+    import pandas as pd
+
+    from policytext.analysis import evaluation as ev
+    from policytext.analysis.themes import load_dictionary
+
+    second = {name: paths.ANNOTATIONS / f"{name}_second_coder.csv" for name in ("quantities", "headlines", "themes")}
+    if not all(p.is_file() for p in second.values()):
+        return []
+    quantities = ev.quantity_agreement(ev.load_quantity_annotations(), ev._read_annotation(second["quantities"], None))
+    headlines = ev.headline_agreement(ev.load_headline_annotations(), ev._read_annotation(second["headlines"], None))
+    first_themes = pd.read_csv(paths.ANNOTATIONS / "themes.csv", encoding="utf-8", keep_default_na=False)
+    themes = ev.theme_agreement(first_themes, pd.read_csv(second["themes"], encoding="utf-8", keep_default_na=False),
+                                load_dictionary().categories)
+    return ["### Agreement between two coders\n",
+            "A second coder annotated samples independently (every third drawn sentence; the headlines of three "
+            "reports; every third theme sentence). Both coders are model-based annotation sessions briefed with the "
+            "same guides, so their agreement shows that the guides are unambiguous to such a reader, not how far "
+            "human coders would agree.\n",
+            _table(list(quantities.columns), quantities.itertuples(index=False)),
+            _table(list(headlines.columns), headlines.itertuples(index=False)),
+            _table(list(themes.columns), themes.itertuples(index=False))]
 
 
 def _book_env() -> dict[str, str]:

@@ -185,8 +185,11 @@ def cmd_themes(args) -> int:
     dictionary = themes.load_dictionary(args.dictionary)
 
     def table(r):
-        out = themes.score_themes(tokenize(r, tokenizer=get_tokenizer()), dictionary=dictionary, by=args.by)
-        out = _titled(r, out, args.by)
+        tokens = tokenize(r, tokenizer=get_tokenizer())
+        if args.by == "sentence":
+            out = themes.sentence_themes(tokens, r.structure.sentences, dictionary=dictionary)
+        else:
+            out = _titled(r, themes.score_themes(tokens, dictionary=dictionary, by=args.by), args.by)
         out["dictionary"] = dictionary.name
         return out
 
@@ -275,7 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dictionary", default="policy_domains", metavar="FILE",
                    help="a shipped dictionary (policy_domains, new_development_concepts, environment_attention) "
                         "or a YAML file in cntext's schema (default: policy_domains)")
-    p.add_argument("--by", choices=SCOPES, default="section", help="scope (default: section)")
+    p.add_argument("--by", choices=(*SCOPES, "sentence"), default="section",
+                   help="scope of the shares (default: section), or sentence: one row per sentence with its labels "
+                        "and the entries matched")
     output_options(p)
     p = add("targets", cmd_targets, "a panel of headline targets: one row per place, indicator and target year, "
                                     "beside last year's result and, from a later report of the same place, the "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -192,8 +193,9 @@ def score_theme_labels(tags: pd.DataFrame, gold: pd.DataFrame, categories) -> tu
 
 # ------------------------------------------------------------------ the multi-report annotations
 
-GOLD_QUANTITIES = paths.ANNOTATIONS / "quantities.csv"
-GOLD_HEADLINES = paths.ANNOTATIONS / "headlines.csv"
+#: The annotation files: the development set first, then the held-out set (annotated after the rules froze).
+GOLD_QUANTITIES = (paths.ANNOTATIONS / "quantities.csv", paths.ANNOTATIONS / "quantities_held_out.csv")
+GOLD_HEADLINES = (paths.ANNOTATIONS / "headlines.csv", paths.ANNOTATIONS / "headlines_held_out.csv")
 #: Levels of government by the file-name convention of the corpus (``<year>_<level>_<place>``).
 _LEVELS = {"national": "national", "province": "provincial", "provincial": "provincial", "city": "city",
            "district": "district", "county": "county"}
@@ -206,9 +208,12 @@ def level_of(doc_id: str) -> str:
 
 
 def _read_annotation(path, sets) -> pd.DataFrame:
-    gold = pd.read_csv(path, encoding="utf-8", keep_default_na=False,
-                       na_values={c: [""] for c in ("value", "value_max", "year", "period_start", "period_end",
-                                                    "start", "end", "list_group")})
+    """One annotation table from a file or several (the development and held-out files), ``sets`` kept."""
+    files = [path] if isinstance(path, (str, Path)) else [p for p in path if Path(p).is_file()]
+    gold = pd.concat([pd.read_csv(f, encoding="utf-8", keep_default_na=False, dtype={"indicator": str},
+                                  na_values={c: [""] for c in ("value", "value_max", "year", "period_start",
+                                                               "period_end", "start", "end", "list_group")})
+                      for f in files], ignore_index=True)
     for col in ("year", "period_start", "period_end", "start", "end", "list_group"):
         if col in gold.columns:
             gold[col] = gold[col].astype("Int64")
@@ -349,7 +354,7 @@ def summarize_headlines(comparison: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-GOLD_RESPECTIVELY = paths.ANNOTATIONS / "respectively.csv"
+GOLD_RESPECTIVELY = (paths.ANNOTATIONS / "respectively.csv", paths.ANNOTATIONS / "respectively_held_out.csv")
 
 
 def load_respectively_annotations(path=GOLD_RESPECTIVELY, *, sets=None) -> pd.DataFrame:
@@ -396,7 +401,7 @@ def multi_report_scores(sets=None, *, corpus=None) -> dict[str, pd.DataFrame]:
 
     corpus = paths.CORPUS if corpus is None else corpus
     gold = {"quantities": load_quantity_annotations(sets=sets), "headlines": load_headline_annotations(sets=sets),
-            "respectively": load_respectively_annotations(sets=sets) if GOLD_RESPECTIVELY.is_file() else None}
+            "respectively": load_respectively_annotations(sets=sets)}
     docs = sorted(set().union(*(set(g["doc_id"]) for g in gold.values() if g is not None)))
     predictions = {d: extract_indicators(read_report(corpus / f"{d}.txt")) for d in docs}
     out = {}
@@ -408,3 +413,76 @@ def multi_report_scores(sets=None, *, corpus=None) -> dict[str, pd.DataFrame]:
         rows = compare(predictions, gold[name])
         out[name], out[f"{name}_rows"] = summarize(rows), rows
     return out
+
+
+# ------------------------------------------------------------------ agreement between two coders
+
+
+def _kappa(a: list, b: list) -> float:
+    """Cohen's kappa of two codings of the same items (1 when they agree on every item)."""
+    from sklearn.metrics import cohen_kappa_score
+
+    if not a:
+        return float("nan")
+    if len(set(a) | set(b)) == 1:
+        return 1.0
+    return round(float(cohen_kappa_score(a, b)), 3)
+
+
+def quantity_agreement(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """Agreement of two annotations of the same drawn sentences (``quantities.csv`` and a second coder's).
+
+    Returns one row of measures: quantities found by both (span agreement as F1 of one coder against
+    the other), and on the quantities both found, the share with the same subject (either coder's
+    subject identifies the other's by the scoring rule), the same year or period, Cohen's kappa of
+    kind and of status.
+    """
+    sentences = set(zip(second["doc_id"], second["sentence_start"]))
+    a = first[[k in sentences for k in zip(first["doc_id"], first["sentence_start"])]]
+    a, b = (x[x["number_text"].astype(str).str.len() > 0].reset_index(drop=True) for x in (a, second))
+    pairs = []
+    for doc_id in sorted(set(a["doc_id"]) | set(b["doc_id"])):
+        da, db = a[a["doc_id"] == doc_id], b[b["doc_id"] == doc_id]
+        pairs += _match(da, db)
+    both = len(pairs)
+    f1 = 2 * both / max(len(a) + len(b), 1)
+    same_subject = [subject_identifies(a.loc[i, "subject"], b.loc[j, "subject"], b.loc[j, "subject_min"])
+                    or subject_identifies(b.loc[j, "subject"], a.loc[i, "subject"], a.loc[i, "subject_min"])
+                    for i, j in pairs]
+    same_time = [all(_same_int(a.loc[i, c], b.loc[j, c]) for c in ("year", "period_start", "period_end"))
+                 for i, j in pairs]
+    return pd.DataFrame([{
+        "quantities_first": len(a), "quantities_second": len(b), "both": both, "span_f1": round(f1, 3),
+        "same_subject": round(sum(same_subject) / max(both, 1), 3), "same_year_or_period": round(sum(same_time) / max(both, 1), 3),
+        "kappa_kind": _kappa([a.loc[i, "kind"] for i, _ in pairs], [b.loc[j, "kind"] for _, j in pairs]),
+        "kappa_status": _kappa([a.loc[i, "status"] for i, _ in pairs], [b.loc[j, "status"] for _, j in pairs]),
+    }])
+
+
+def headline_agreement(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """Agreement of two coders' headline figures on the reports both annotated: span F1 per side."""
+    a = first[first["doc_id"].isin(set(second["doc_id"]))].reset_index(drop=True)
+    b = second.reset_index(drop=True)
+    rows = []
+    for side in ("result", "target"):
+        sa, sb = a[a["side"] == side], b[b["side"] == side]
+        both = sum(len(_match(sa[sa["doc_id"] == d], sb[sb["doc_id"] == d])) for d in set(sb["doc_id"]))
+        rows.append({"side": side, "first": len(sa), "second": len(sb), "both": both,
+                     "f1": round(2 * both / max(len(sa) + len(sb), 1), 3)})
+    return pd.DataFrame(rows)
+
+
+def theme_agreement(first: pd.DataFrame, second: pd.DataFrame, categories) -> pd.DataFrame:
+    """Agreement of two coders' theme labels of the same sentences (matched by report and raw start):
+    exact-set agreement, and Cohen's kappa of each domain (present or not) and pooled over domains."""
+    merged = first.merge(second, on=["doc_id", "start"], suffixes=("_a", "_b"))
+    sets_a, sets_b = [_labels(x) for x in merged["themes_a"]], [_labels(x) for x in merged["themes_b"]]
+    rows = [{"domain": "all (exact set)", "sentences": len(merged),
+             "agreement": round(sum(x == y for x, y in zip(sets_a, sets_b)) / max(len(merged), 1), 3),
+             "kappa": _kappa([int(c in x) for x in sets_a for c in categories],
+                             [int(c in y) for y in sets_b for c in categories])}]
+    for c in categories:
+        a, b = [int(c in x) for x in sets_a], [int(c in y) for y in sets_b]
+        rows.append({"domain": c, "sentences": sum(a) + sum(b),
+                     "agreement": round(sum(x == y for x, y in zip(a, b)) / max(len(a), 1), 3), "kappa": _kappa(a, b)})
+    return pd.DataFrame(rows)

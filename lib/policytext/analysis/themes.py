@@ -21,10 +21,12 @@ nothing next to a masked character).
 from __future__ import annotations
 
 from collections import Counter
+from fractions import Fraction
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import paths
@@ -32,14 +34,14 @@ from ..errors import PolicyTextError
 from ..tokens.filters import content_tokens
 from ..tokens.scopes import add_scope, scope_columns
 
-__all__ = ["ThemeDictionary", "load_dictionary", "available_dictionaries", "match_tokens", "score_themes",
-           "tag_sentences", "THEME_COLUMNS", "DOMINANCE"]
+__all__ = ["ThemeDictionary", "load_dictionary", "available_dictionaries", "match_terms", "score_themes",
+           "tag_sentences", "sentence_themes", "THEME_COLUMNS", "DOMINANCE"]
 
 THEMES_DIR = paths.RESOURCES / "themes"
 #: Default of :func:`tag_sentences`: a sentence also gets every theme with at least two thirds of the
 #: hits of its strongest one.  Chosen on the development sentences of the hand labels (notebook 04 and
 #: the site's Methods page compute the agreement it gives).
-DOMINANCE = 0.67
+DOMINANCE = Fraction(2, 3)
 #: The columns of :func:`score_themes` after the scope's key columns.
 THEME_COLUMNS = ["theme", "tokens", "content_tokens", "share", "sentences", "n_sentences", "sentence_share", "terms"]
 
@@ -100,71 +102,115 @@ def _load(path: str) -> ThemeDictionary:
                            terms={c: words[c] for c in categories}, path=path)
 
 
-class _Matcher:
-    """Which theme words a token contains: for each theme, the longest (the first listed among equals).
+class _Automaton:
+    """The dictionary's entries in an Aho–Corasick automaton (pyahocorasick), read leftmost-longest.
 
-    Looks up every substring of a token (up to the longest word) in a hash of the
-    dictionary's words, and remembers each token, so a corpus run looks each
-    distinct token up once per dictionary.
+    Every listed entry is found wherever the text has it, whatever the segmenter did with it
+    (风险防控 split as 风险/防控 is still 风险防控), and the longest entry wins where entries overlap: 市场
+    inside 市场主体, 住房 inside 保障性住房 give no hit of their own.  An entry listed under several
+    themes counts for each of them.
     """
 
     def __init__(self, dictionary: ThemeDictionary):
-        self.words: dict[str, list[tuple[str, int]]] = {}
+        import ahocorasick
+
+        themes: dict[str, list[str]] = {}
         for theme in dictionary.categories:
-            for rank, word in enumerate(dictionary.terms[theme]):
-                self.words.setdefault(word, []).append((theme, rank))
-        self.longest = max(map(len, self.words), default=0)
-        self.known: dict[str, tuple[tuple[str, str], ...]] = {}
+            for word in dictionary.terms[theme]:
+                if theme not in themes.setdefault(word, []):
+                    themes[word].append(theme)
+        self.automaton = ahocorasick.Automaton()
+        for word, of in themes.items():
+            self.automaton.add_word(word, (word, tuple(of)))
+        self.empty = not themes
+        if not self.empty:
+            self.automaton.make_automaton()
 
-    def __call__(self, token: str) -> tuple[tuple[str, str], ...]:
-        found = self.known.get(token)
-        if found is None:
-            best: dict[str, tuple[tuple[int, int], str]] = {}
-            n = len(token)
-            for i in range(n):
-                for j in range(i + 1, min(n, i + self.longest) + 1):
-                    for theme, rank in self.words.get(token[i:j], ()):
-                        key = (j - i, -rank)
-                        if theme not in best or key > best[theme][0]:
-                            best[theme] = (key, token[i:j])
-            found = self.known[token] = tuple((theme, word) for theme, (_, word) in best.items())
-        return found
+    def find(self, text: str):
+        """``(start, end, entry, themes)`` of every match, leftmost-longest, not overlapping."""
+        if self.empty:
+            return
+        for end, (word, themes) in self.automaton.iter_long(text):
+            yield end + 1 - len(word), end + 1, word, themes
 
 
-_MATCHERS: dict[tuple, _Matcher] = {}
+_AUTOMATA: dict[tuple, _Automaton] = {}
 
 
-def _matcher(dictionary: ThemeDictionary) -> _Matcher:
+def _automaton(dictionary: ThemeDictionary) -> _Automaton:
     key = tuple((theme, dictionary.terms[theme]) for theme in dictionary.categories)
-    matcher = _MATCHERS.get(key)
-    if matcher is None or len(matcher.known) > 500_000:  # bounded memory over long corpus runs
-        if len(_MATCHERS) >= 16:
-            _MATCHERS.clear()
-        matcher = _MATCHERS[key] = _Matcher(dictionary)
-    return matcher
+    found = _AUTOMATA.get(key)
+    if found is None:
+        if len(_AUTOMATA) >= 16:
+            _AUTOMATA.clear()
+        found = _AUTOMATA[key] = _Automaton(dictionary)
+    return found
 
 
-def match_tokens(tokens: pd.DataFrame, dictionary: ThemeDictionary, *, include_pos=None, stopwords: bool = True,
-                 min_len: int = 2) -> pd.DataFrame:
-    """One row per (content token, theme) that matches: the token table's columns plus ``theme, term``.
+#: POS tags of names: a dictionary entry inside a name (北湖生态新城, 某生态科技有限公司) is not the topic.
+NAME_TAGS = ("nr", "ns", "nt")
+MATCH_COLUMNS = ["sentence", "theme", "term", "clean_start", "clean_end", "start", "end"]
 
-    A token matches a theme through the longest of the theme's words it contains
-    (among words of equal length, the one listed first).  Each distinct token is
-    looked up once; the matches are then joined back.  Every POS tag counts by
-    default (``include_pos=None``): a theme word is a theme word whatever jieba tags it.
+
+def match_terms(tokens: pd.DataFrame, dictionary: ThemeDictionary | str | Path = "policy_domains") -> pd.DataFrame:
+    """Every dictionary entry the report's body text holds, one row per (match, theme).
+
+    The text is rebuilt from the token table (sentence by sentence, in text order; a removed mask or
+    space is a break no entry crosses), matched leftmost-longest (:class:`_Automaton`), and each
+    match is placed on the tokens it covers.  A match strictly inside one name token (POS
+    :data:`NAME_TAGS`: 北湖生态新城) does not count, nor one touching a masked character.
+
+    Returns:
+        The token table's scope columns of the match's first token (``chapter, section, paragraph,
+        sentence``), ``theme``, ``term`` (the entry matched), its cleaned-text span ``clean_start,
+        clean_end``, and ``start, end``, the raw span of the tokens it covers; in text order.
     """
-    return _match(content_tokens(tokens, include_pos=include_pos, stopwords=stopwords, min_len=min_len), dictionary)
-
-
-def _match(content: pd.DataFrame, dictionary: ThemeDictionary) -> pd.DataFrame:
-    """The matches of tokens already filtered (see :func:`match_tokens`), in text order."""
-    match = _matcher(dictionary)
-    rows = [(token, theme, term) for token in content["token"].unique().tolist() for theme, term in match(token)]
-    lookup = pd.DataFrame(rows, columns=["token", "theme", "term"])
-    matched = content.reset_index(drop=True).merge(lookup, on="token", how="inner", sort=False)
+    dictionary = load_dictionary(dictionary)
+    body = tokens[tokens["part"].eq("body") & tokens["chapter"].notna() & ~tokens["punct"]]
+    body = body.sort_values("clean_start", kind="stable")
+    columns = ["chapter", "section", "paragraph"] + MATCH_COLUMNS
+    if body.empty:
+        return pd.DataFrame(columns=columns)
+    words = body["token"].tolist()
+    starts = body["clean_start"].to_numpy(dtype=np.int64)
+    ends = body["clean_end"].to_numpy(dtype=np.int64)
+    sentence = body["sentence"].to_numpy()
+    # one string of the body: adjacent tokens joined, a break (\0) where text was dropped or a sentence ends
+    joined_at = np.empty(len(words), dtype=np.int64)  # where each token starts in the joined string
+    pieces, position = [], 0
+    for k, word in enumerate(words):
+        if k and (starts[k] != ends[k - 1] or sentence[k] != sentence[k - 1]):
+            pieces.append("\0")
+            position += 1
+        joined_at[k] = position
+        pieces.append(word)
+        position += len(word)
+    text = "".join(pieces)
+    near_mask = body["near_mask"].to_numpy(dtype=bool)
+    raw_start = body["start"].to_numpy(dtype=np.int64)
+    raw_end = body["end"].to_numpy(dtype=np.int64)
+    name = body["pos"].str.startswith(NAME_TAGS).to_numpy(dtype=bool)
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    rows = []
+    for a, b, word, themes in _automaton(dictionary).find(text):
+        first = int(np.searchsorted(joined_at, a, side="right") - 1)
+        last = int(np.searchsorted(joined_at, b - 1, side="right") - 1)
+        if near_mask[first:last + 1].any():
+            continue
+        if first == last and name[first] and b - a < lengths[first]:
+            continue  # inside a name
+        clean_start = int(starts[first] + (a - joined_at[first]))
+        for theme in themes:
+            rows.append((first, theme, word, clean_start, clean_start + len(word), int(raw_start[first]),
+                         int(raw_end[last])))
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    index, theme, term, clean_start, clean_end, start, end = map(list, zip(*rows))
+    located = body.iloc[index][["chapter", "section", "paragraph", "sentence"]].reset_index(drop=True)
+    out = located.assign(theme=theme, term=term, clean_start=clean_start, clean_end=clean_end, start=start, end=end)
     order = {c: i for i, c in enumerate(dictionary.categories)}
-    matched["_order"] = matched["theme"].map(order)
-    return matched.sort_values(["clean_start", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    out["_order"] = out["theme"].map(order)
+    return out.sort_values(["clean_start", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
 def score_themes(tokens: pd.DataFrame, *, dictionary: ThemeDictionary | str | Path = "policy_domains",
@@ -177,20 +223,25 @@ def score_themes(tokens: pd.DataFrame, *, dictionary: ThemeDictionary | str | Pa
         by: ``report``, ``chapter``, ``section`` or ``paragraph``.
         include_pos, stopwords, min_len: the content-token filter (every POS tag by default).
 
+    A hit is an entry of the dictionary found in the text (:func:`match_terms`); the share is the
+    number of hits over the number of content tokens, the usual dictionary measure of attention.
+
     Returns:
         One row per scope and theme (in the dictionary's order): the scope's key columns, ``theme``,
-        ``tokens`` (matching tokens), ``content_tokens`` (the scope's denominator), ``share``,
+        ``tokens`` (hits: entries matched), ``content_tokens`` (the scope's denominator), ``share``,
         ``sentences`` (with at least one match), ``n_sentences``, ``sentence_share``, and ``terms``,
         the matched words with their counts (``生态×9 环保×3``), for provenance.
     """
     dictionary = load_dictionary(dictionary)
     keys = scope_columns(by)
     content = add_scope(content_tokens(tokens, include_pos=include_pos, stopwords=stopwords, min_len=min_len), by)
-    content = content[keys + ["sentence", "token", "clean_start"]]
+    content = content[keys + ["sentence"]]
     content = content.assign(_scope=list(zip(*(content[k].tolist() for k in keys))) if keys else [()] * len(content))
     totals = content.groupby("_scope").size()
     sentence_totals = content.groupby("_scope")["sentence"].nunique()
-    matched = _match(content, dictionary)  # a few hundred rows per report: counted in plain Python
+    matched = add_scope(match_terms(tokens, dictionary), by)
+    matched = matched.assign(_scope=list(zip(*(matched[k].tolist() for k in keys))) if keys else [()] * len(matched))
+    matched = matched[matched["_scope"].isin(set(totals.index))]  # a plain Python count: a few hundred rows
     hit_sentences = {key: len(set(group)) for key, group in _group(matched, ["_scope", "theme"], "sentence").items()}
     terms = {key: Counter(group) for key, group in _group(matched, ["_scope", "theme"], "term").items()}
     rows = []
@@ -226,30 +277,69 @@ def _numeric_key(scope: tuple) -> tuple:
 
 
 def tag_sentences(tokens: pd.DataFrame, *, dictionary: ThemeDictionary | str | Path = "policy_domains",
-                  min_hits: int = 1, dominance: float = DOMINANCE, include_pos=None, stopwords: bool = True,
-                  min_len: int = 2) -> pd.DataFrame:
+                  min_hits: int = 1, dominance: float | Fraction = DOMINANCE,
+                  fallback: str | None = "paragraph") -> pd.DataFrame:
     """Each sentence's themes (multi-label), with the hits behind them.
 
-    A sentence gets every theme with at least ``min_hits`` matching tokens and
-    at least ``dominance`` × the hits of its strongest theme (0 keeps every
-    theme that occurs; 1 keeps only the strongest).  Columns: ``sentence,
-    themes`` (``|``-joined, sorted by hits), ``hits`` (``theme:n``), ``terms``.
+    A sentence gets every theme with at least ``min_hits`` hits (:func:`match_terms`) and at least
+    ``dominance`` × the hits of its strongest theme: with the default of two thirds, a theme with 2
+    hits beside one with 3 is kept, one with 1 beside 3 is not (0 keeps every theme that occurs; 1
+    keeps only the strongest).  A sentence without any hit takes the strongest theme(s) of its
+    paragraph with ``fallback="paragraph"`` (the default: a sentence continues its paragraph's
+    subject, 严厉打击偷逃骗税… after a sentence on market order), none with ``fallback=None``;
+    ``source`` says which.
+
+    Returns:
+        One row per body sentence: ``sentence``, ``paragraph``, ``themes`` (``|``-joined, by hits),
+        ``hits`` (``theme:n``), ``terms`` (the entries matched) and ``source`` (``terms``,
+        ``paragraph`` or empty).
     """
     dictionary = load_dictionary(dictionary)
-    matched = match_tokens(tokens, dictionary, include_pos=include_pos, stopwords=stopwords, min_len=min_len)
-    sentences = content_tokens(tokens, include_pos=None)["sentence"].drop_duplicates().sort_values()
-    rows = []
+    if fallback not in (None, "paragraph"):
+        raise ValueError(f"unknown fallback {fallback!r}: use 'paragraph' or None")
+    matched = match_terms(tokens, dictionary)
+    sentences = (content_tokens(tokens, include_pos=None)[["sentence", "paragraph"]]
+                 .drop_duplicates("sentence").sort_values("sentence"))
+    dominance = Fraction(dominance).limit_denominator(1000)
+    order = {c: i for i, c in enumerate(dictionary.categories)}
     by_sentence = dict(tuple(matched.groupby("sentence")))
-    for sentence in sentences:
+    by_paragraph = matched.groupby(["paragraph", "theme"]).size()
+    rows = []
+    for sentence, paragraph in zip(sentences["sentence"].tolist(), sentences["paragraph"].tolist()):
         hits = by_sentence.get(sentence)
         if hits is None:
-            rows.append({"sentence": sentence, "themes": "", "hits": "", "terms": ""})
+            themes_, source = [], ""
+            if fallback == "paragraph" and paragraph in by_paragraph.index.get_level_values(0):
+                counts = by_paragraph.loc[paragraph]
+                themes_ = sorted((t for t, n in counts.items() if n == counts.max()), key=order.get)
+                source = "paragraph"
+            rows.append({"sentence": sentence, "paragraph": paragraph, "themes": "|".join(themes_), "hits": "",
+                         "terms": "", "source": source})
             continue
         counts = hits["theme"].value_counts()
-        top = counts.max()
-        order = sorted(counts.items(), key=lambda kv: (-kv[1], dictionary.categories.index(kv[0])))
-        chosen = [t for t, n in order if n >= min_hits and n >= dominance * top]
-        rows.append({"sentence": sentence, "themes": "|".join(chosen),
-                     "hits": " ".join(f"{t}:{n}" for t, n in order),
-                     "terms": " ".join(sorted(set(hits["term"])))})
-    return pd.DataFrame(rows, columns=["sentence", "themes", "hits", "terms"])
+        top = int(counts.max())
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+        chosen = [t for t, n in ranked if n >= min_hits and n >= dominance * top]
+        rows.append({"sentence": sentence, "paragraph": paragraph, "themes": "|".join(chosen),
+                     "hits": " ".join(f"{t}:{n}" for t, n in ranked), "terms": " ".join(sorted(set(hits["term"]))),
+                     "source": "terms"})
+    return pd.DataFrame(rows, columns=["sentence", "paragraph", "themes", "hits", "terms", "source"])
+
+
+def sentence_themes(tokens: pd.DataFrame, sentences: pd.DataFrame, *,
+                    dictionary: ThemeDictionary | str | Path = "policy_domains", **options) -> pd.DataFrame:
+    """One row per body sentence with its themes, for reading and auditing the labels.
+
+    ``sentences`` is the report's sentence table (``report.structure.sentences``); ``options`` are
+    those of :func:`tag_sentences`.
+
+    Returns:
+        ``doc_id, chapter, section, paragraph, sentence, start, end, text``, ``themes`` (a list of
+        labels, empty for none), ``terms`` (the entries matched), ``hits`` and ``source``.
+    """
+    tags = tag_sentences(tokens, dictionary=dictionary, **options)
+    located = sentences[["doc_id", "chapter", "section", "paragraph", "sentence", "start", "end", "text"]]
+    out = located.merge(tags.drop(columns="paragraph"), on="sentence", how="inner")
+    out["themes"] = [[x for x in s.split("|") if x] for s in out["themes"]]
+    return out[["doc_id", "chapter", "section", "paragraph", "sentence", "start", "end", "text", "themes", "terms",
+                "hits", "source"]]

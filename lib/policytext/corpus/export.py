@@ -50,14 +50,22 @@ def arrow_table(df: pd.DataFrame) -> pa.Table:
 
 
 def _as_text(value):
+    """A value as CSV text: lists and tuples ``|``-joined (as the library's own label columns), else ``str``."""
     missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
-    return None if missing else value if isinstance(value, str) else str(value)
+    if missing:
+        return None
+    if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not isinstance(value, str)):
+        items = value.tolist() if hasattr(value, "tolist") else value
+        if isinstance(items, list):
+            return "|".join(map(str, items))
+    return value if isinstance(value, str) else str(value)
 
 
 def csv_bytes(table: pd.DataFrame | pa.Table, *, bom: bool = True) -> bytes:
     """CSV of a table, header included, ``\n`` line ends, UTF-8 (with a byte-order mark by default).
 
-    Nested values (lists, dicts), which CSV cannot hold, are written as their text (``['a', 'b']``).
+    Nested values, which CSV cannot hold, are written as text: a list as its items joined by ``|``
+    (``a|b``, as the library's own label columns), anything else as ``str``.
     """
     if isinstance(table, pd.DataFrame):
         table = arrow_table(table)
