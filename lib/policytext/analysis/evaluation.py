@@ -16,9 +16,21 @@ import numpy as np
 import pandas as pd
 
 from .. import paths
+from ..errors import PolicyTextError
 
-__all__ = ["IndicatorScore", "score_indicators", "load_indicator_annotations", "indicator_annotations_for",
-           "subject_matches", "load_theme_annotations", "theme_annotations_for", "score_theme_labels"]
+__all__ = [
+    # the bundled report's hand annotations
+    "IndicatorScore", "score_indicators", "load_indicator_annotations", "indicator_annotations_for",
+    "subject_matches", "load_theme_annotations", "theme_annotations_for", "score_theme_labels",
+    # the multi-report annotations: indicators
+    "level_of", "load_quantity_annotations", "load_headline_annotations", "load_respectively_annotations",
+    "subject_identifies", "compare_quantities", "summarize_quantities", "compare_headlines", "summarize_headlines",
+    "compare_respectively", "summarize_respectively", "multi_report_scores",
+    # the multi-report annotations: themes
+    "load_multi_theme_annotations", "theme_label_predictions", "theme_label_scores", "theme_label_scores_by_domain",
+    # agreement between coders
+    "quantity_agreement", "headline_agreement", "theme_agreement",
+]
 
 GOLD_THEMES = paths.ANNOTATIONS / "themes_2018_district_qingshan.csv"
 
@@ -485,4 +497,146 @@ def theme_agreement(first: pd.DataFrame, second: pd.DataFrame, categories) -> pd
         a, b = [int(c in x) for x in sets_a], [int(c in y) for y in sets_b]
         rows.append({"domain": c, "sentences": sum(a) + sum(b),
                      "agreement": round(sum(x == y for x, y in zip(a, b)) / max(len(a), 1), 3), "kappa": _kappa(a, b)})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------ theme labels on many reports
+
+GOLD_THEME_SETS = (paths.ANNOTATIONS / "themes.csv", paths.ANNOTATIONS / "themes_held_out.csv")
+
+
+def load_multi_theme_annotations(*, sets=None) -> pd.DataFrame:
+    """The hand labels of sentences of the corpus reports (``themes.csv``, ``themes_held_out.csv``)."""
+    files = [f for f in GOLD_THEME_SETS if f.is_file()]
+    gold = pd.concat([pd.read_csv(f, encoding="utf-8", keep_default_na=False) for f in files], ignore_index=True)
+    if sets is not None:
+        gold = gold[gold["set"].isin([sets] if isinstance(sets, str) else list(sets))]
+    return gold.reset_index(drop=True)
+
+
+def _micro(pairs) -> dict:
+    tp = sum(len(p & g) for p, g in pairs)
+    fp = sum(len(p - g) for p, g in pairs)
+    fn = sum(len(g - p) for p, g in pairs)
+    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    return {"exact": sum(p == g for p, g in pairs) / max(len(pairs), 1), "precision": precision, "recall": recall,
+            "f1": 2 * precision * recall / max(precision + recall, 1e-9)}
+
+
+def _bootstrap(pairs, *, n: int = 1000, seed: int = 2026) -> dict:
+    """95% percentile intervals (``exact_low``, ``exact_high``, ``f1_low``, ``f1_high``) of exact agreement
+    and micro F1, resampling sentences with replacement (Efron 1979); seeded, so reruns agree."""
+    rng = np.random.default_rng(seed)
+    exact, f1 = [], []
+    for _ in range(n):
+        sample = [pairs[i] for i in rng.integers(0, len(pairs), len(pairs))]
+        m = _micro(sample)
+        exact.append(m["exact"])
+        f1.append(m["f1"])
+    return {f"{name}_{end}": round(float(np.percentile(values, q)), 3)
+            for name, values in (("exact", exact), ("f1", f1)) for end, q in (("low", 2.5), ("high", 97.5))}
+
+
+def theme_label_predictions(*, corpus=None, dictionary="policy_domains", **classifier_options) -> pd.DataFrame:
+    """The dictionary's and the supervised baseline's labels of every hand-labelled corpus sentence.
+
+    The classifier (TF-IDF and the dictionary's hits, :mod:`policytext.analysis.classify`) labels the
+    development sentences by leaving each report out in turn, and the held-out sentences after
+    training on every development sentence (the bundled report's development labels included, its
+    held-out ones never).  ``classifier_options`` go to
+    :func:`~policytext.analysis.classify.train_theme_classifier` (``use_dictionary=False``: words only).
+
+    Returns:
+        One row per labelled sentence of the corpus reports: ``doc_id, level, set, start`` (raw offset
+        of the sentence), ``gold``, ``dictionary`` and ``classifier`` (sets of themes).
+    """
+    from ..document.reading import read_report
+    from ..tokens.segmentation import tokenize
+    from .classify import evaluate_by_report, sentence_examples, train_theme_classifier
+    from .themes import load_dictionary, tag_sentences
+
+    corpus = paths.CORPUS if corpus is None else corpus
+    dictionary = load_dictionary(dictionary)
+    gold = load_multi_theme_annotations()
+    bundled = load_theme_annotations().assign(doc_id=paths.BUNDLED_REPORT.stem)
+    bundled = bundled[bundled["set"] == "development"]
+    rows = []
+    for doc_id in sorted(set(gold["doc_id"]) | {paths.BUNDLED_REPORT.stem}):
+        own = doc_id == paths.BUNDLED_REPORT.stem
+        report = read_report(paths.BUNDLED_REPORT if own else Path(corpus) / f"{doc_id}.txt")
+        tokens = tokenize(report)
+        tags = tag_sentences(tokens, dictionary=dictionary).set_index("sentence")["themes"]
+        examples = sentence_examples(tokens, dictionary=dictionary).set_index("sentence")
+        sentences = report.structure.sentences.set_index("sentence")["start"]
+        numbers = pd.Series(sentences.index, index=sentences.to_numpy())
+        for row in (bundled if own else gold[gold["doc_id"] == doc_id]).itertuples():
+            sentence = int(row.sentence) if own else int(numbers.get(int(row.start), -1))
+            if sentence not in examples.index:
+                raise PolicyTextError(f"{doc_id}: no sentence starts at {row.start} (annotation out of step)")
+            rows.append({"doc_id": doc_id, "level": level_of(doc_id), "set": row.set,
+                         "start": int(sentences[sentence]), "gold": _labels(row.themes),
+                         "dictionary": _labels(tags.get(sentence, "")), "tokens": examples.loc[sentence, "tokens"],
+                         "hits": examples.loc[sentence, "hits"]})
+    table = pd.DataFrame(rows)
+    development = table[table["set"] == "development"].reset_index(drop=True)
+    table["classifier"] = None
+    table.loc[(table["set"] == "development").to_numpy(), "classifier"] = pd.Series(
+        map(set, evaluate_by_report(development, development["gold"].tolist(), dictionary.categories,
+                                    **classifier_options))).to_numpy()
+    held = table["set"] == "held_out"
+    if held.any():
+        model = train_theme_classifier(development, development["gold"].tolist(), dictionary.categories,
+                                       **classifier_options)
+        table.loc[held, "classifier"] = pd.Series(map(set, model.predict(table[held]))).to_numpy()
+    table = table[table["doc_id"] != paths.BUNDLED_REPORT.stem]
+    return table.drop(columns=["tokens", "hits"]).reset_index(drop=True)
+
+
+def theme_label_scores(predictions: pd.DataFrame | None = None, *, bootstrap: int = 1000) -> pd.DataFrame:
+    """The dictionary labeller and the supervised baseline against the multi-report hand labels.
+
+    Args:
+        predictions: :func:`theme_label_predictions` (computed when not given).
+        bootstrap: resamples for the 95% intervals (``0`` leaves them out).
+
+    Returns:
+        One row per labeller, set (development, held_out) and level (and ``all``): ``sentences``,
+        ``exact`` (same set of labels), micro ``precision, recall, f1``, and the intervals
+        ``exact_low, exact_high, f1_low, f1_high``.
+    """
+    table = theme_label_predictions() if predictions is None else predictions
+    out = []
+    for labeller in ("dictionary", "classifier"):
+        for name in ("development", "held_out"):
+            part = table[table["set"] == name]
+            for level, sub in [*part.groupby("level", sort=True), ("all", part)]:
+                if sub.empty:
+                    continue
+                pairs = list(zip(sub[labeller], sub["gold"]))
+                scores = {k: round(v, 3) for k, v in _micro(pairs).items()}
+                out.append({"labeller": labeller, "set": name, "level": level, "sentences": len(sub), **scores,
+                            **(_bootstrap(pairs, n=bootstrap) if bootstrap else {})})
+    return pd.DataFrame(out)
+
+
+def theme_label_scores_by_domain(predictions: pd.DataFrame) -> pd.DataFrame:
+    """Precision, recall and F1 of each labeller for each domain, per set (which labeller is better for what).
+
+    Returns:
+        One row per set, domain and labeller: ``gold`` (sentences with the domain by hand),
+        ``predicted``, ``precision, recall, f1``.
+    """
+    rows = []
+    domains = sorted(set().union(*predictions["gold"], *predictions["dictionary"]))
+    for name, part in predictions.groupby("set", sort=True):
+        for domain in domains:
+            gold = part["gold"].map(lambda g: domain in g)
+            for labeller in ("dictionary", "classifier"):
+                said = part[labeller].map(lambda p: domain in p)
+                tp = int((gold & said).sum())
+                precision, recall = tp / max(int(said.sum()), 1), tp / max(int(gold.sum()), 1)
+                rows.append({"set": name, "domain": domain, "labeller": labeller, "gold": int(gold.sum()),
+                             "predicted": int(said.sum()), "precision": round(precision, 3),
+                             "recall": round(recall, 3),
+                             "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3)})
     return pd.DataFrame(rows)

@@ -12,10 +12,11 @@ Dictionaries are plain YAML files in cntext's schema (``Name, Desc, Refer,
 Category, Dictionary``), shipped in ``resources/themes/``; any cntext
 dictionary, or one of your own, loads with :func:`load_dictionary`.
 
-Matching: a token counts for a theme when it contains one of the theme's
-words (``生态环境`` through ``生态``), so a dictionary can list stems; the
-denominator is the scope's content tokens (no punctuation, no stopwords,
-nothing next to a masked character).
+Matching (:func:`match_terms`): the entries are found in the text itself, not among the tokens, so
+an entry the segmenter splits (风险防控 → 风险/防控) is still found; matches are leftmost-longest,
+so 保障性住房 wins over the 住房 inside it, and an entry inside a name (北湖生态新城) does not
+count.  Each match is placed on the tokens it covers; a scope's share is its number of hits (entries
+matched) over its content tokens (no punctuation, no stopwords, nothing next to a masked character).
 """
 
 from __future__ import annotations
