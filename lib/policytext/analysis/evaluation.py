@@ -309,8 +309,13 @@ def _period(row) -> str:
 
 
 def summarize_quantities(comparison: pd.DataFrame) -> pd.DataFrame:
-    """Scores per level and overall: precision and recall of quantities; among matched ones the
-    share with the right value, subject, kind, status and year; empty subjects; 分别 lists right."""
+    """Scores per level and overall.
+
+    Returns:
+        One row per ``level`` (and ``all``): ``predicted, gold, matched, precision, recall``; among
+        matched quantities the share right of ``value, subject, kind, status, year``;
+        ``empty_subjects``; ``lists, lists_right`` (分别 lists, all figures paired right).
+    """
     out = []
     for level, part in [*comparison.groupby("level", sort=True), ("all", comparison)]:
         both = part[part["match"] == "both"]
@@ -353,7 +358,12 @@ def compare_headlines(predictions: dict[str, pd.DataFrame], gold: pd.DataFrame) 
 
 
 def summarize_headlines(comparison: pd.DataFrame) -> pd.DataFrame:
-    """Precision and recall of the headline flag per level and overall (and per side)."""
+    """Precision and recall of the headline flag.
+
+    Returns:
+        One row per ``level`` (and ``all``) and ``side`` (``both sides``, ``result``, ``target``):
+        ``gold, flagged, found, precision, recall``.
+    """
     out = []
     groups = [*comparison.groupby("level", sort=True), ("all", comparison)]
     for level, part in groups:

@@ -61,7 +61,7 @@ class TopicModel:
     vocabulary: np.ndarray
 
     def top_terms(self, n: int = 10) -> pd.DataFrame:
-        """One row per topic with its ``n`` best terms joined."""
+        """One row per topic: ``topic, top_terms`` (its ``n`` best terms joined by spaces)."""
         top = self.terms[self.terms["rank"] <= n]
         return top.groupby("topic")["term"].agg(" ".join).rename("top_terms").reset_index()
 
@@ -108,7 +108,12 @@ def _agreement(a: TopicModel, b: TopicModel, n: int) -> np.ndarray:
 
 
 def topic_stability(tokens: pd.DataFrame, k: int, *, seeds=range(5), n: int = 10) -> pd.DataFrame:
-    """How much topics change across seeds: per pair of runs, the mean Jaccard agreement of matched topics."""
+    """How much topics change across seeds.
+
+    Returns:
+        One row per pair of runs: ``k, seed_a, seed_b``, ``agreement`` (mean Jaccard overlap of the
+        matched topics' top-``n`` term sets) and ``worst_topic`` (the lowest overlap of a matched pair).
+    """
     docs = paragraph_documents(tokens)
     models = [fit_topics(tokens, k, seed=s, docs=docs) for s in seeds]
     rows = []

@@ -86,7 +86,12 @@ class Structure:
 
     @property
     def chapters(self) -> pd.DataFrame:
-        """One row per chapter: number, title, role, sections, paragraphs, characters, raw span."""
+        """One row per chapter.
+
+        Returns:
+            ``chapter`` (number), ``chapter_title``, ``chapter_role`` (review, tasks, …), ``sections``,
+            ``paragraphs``, ``n_chars`` and the raw span ``start, end``.
+        """
         body = self.paragraphs[self.paragraphs["chapter"].notna()]
         if body.empty:
             return pd.DataFrame(columns=["chapter", "chapter_title", "chapter_role", "sections",
@@ -104,7 +109,12 @@ class Structure:
 
     @property
     def sections(self) -> pd.DataFrame:
-        """One row per section: chapter, role, section number and title, paragraphs, characters, leads."""
+        """One row per section (section 0: a chapter's text before its first section).
+
+        Returns:
+            ``chapter, chapter_title, chapter_role, section, section_title, paragraphs, n_chars``,
+            ``leads`` (the lead phrases of its paragraphs, ` / `-joined) and the raw span ``start, end``.
+        """
         body = self.paragraphs[self.paragraphs["section"].notna()]
         columns = ["chapter", "chapter_title", "chapter_role", "section", "section_title", "paragraphs",
                    "n_chars", "leads", "start", "end"]
@@ -120,7 +130,8 @@ class Structure:
 
     @property
     def parts(self) -> pd.DataFrame:
-        """Characters and paragraphs per part (front matter, body, closing, appendix)."""
+        """Characters and paragraphs per part: ``part`` (front matter, body, closing, appendix),
+        ``paragraphs, n_chars``."""
         grouped = self.paragraphs.groupby("part", sort=False)
         out = pd.DataFrame({"paragraphs": grouped.size(), "n_chars": grouped["n_chars"].sum()})
         return out.reindex([p for p in PARTS if p in out.index]).reset_index()
