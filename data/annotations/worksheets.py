@@ -43,11 +43,19 @@ DEVELOPMENT = ("1978_national", "1998_national", "2004_national", "2010_national
                "2014_district_hailar")
 HELD_OUT = ("1988_national", "2007_national", "2023_national", "2026_province_fujian", "2026_province_shandong",
             "2026_province_xinjiang", "2016_district_hailar")
+#: Round 2, chosen before any rule was revised on round 1's held-out errors: once those errors are used to
+#: revise the rules, ``HELD_OUT`` is development material too, and these seven reports, annotated only
+#: after the round-2 freeze, are the honest test.
+HELD_OUT_2 = ("1993_national", "2005_national", "2012_national", "2026_province_guizhou", "2026_province_hebei",
+              "2026_province_tianjin", "2015_district_hailar")
+SETS = {"development": DEVELOPMENT, "held_out": HELD_OUT, "held_out_2": HELD_OUT_2}
 QUANTITY_REPORTS = {"development": ("2004_national", "2010_national", "2026_province_anhui", "2026_province_gansu",
                                     "2026_province_guangdong", "2014_district_hailar"),
                     "held_out": ("2007_national", "2023_national", "2026_province_fujian", "2026_province_shandong",
-                                 "2026_province_xinjiang", "2016_district_hailar")}
-THEME_SENTENCES = {"development": 27, "held_out": 20}
+                                 "2026_province_xinjiang", "2016_district_hailar"),
+                    "held_out_2": ("1993_national", "2005_national", "2012_national", "2026_province_guizhou",
+                                   "2026_province_tianjin", "2015_district_hailar")}
+THEME_SENTENCES = {"development": 27, "held_out": 20, "held_out_2": 20}
 OUT = paths.BUILD / "annotation"
 
 _ARABIC = re.compile(r"[0-9０-９]")
@@ -76,7 +84,7 @@ def _write_tsv(path: Path, header: list[str], rows) -> None:
 
 
 def make() -> None:
-    for doc_id in DEVELOPMENT + HELD_OUT:
+    for doc_id in [d for reports in SETS.values() for d in reports]:
         s = read_report(report_path(doc_id)).structure.sentences
         columns = ["sentence", "start", "end", "part", "chapter", "chapter_title", "chapter_role", "section", "text"]
         _write_tsv(OUT / "reports" / f"{doc_id}.tsv", columns, s[columns].itertuples(index=False))
@@ -93,7 +101,7 @@ def make() -> None:
         _write_tsv(OUT / f"quantities_{name}.tsv",
                    ["doc_id", "sentence", "sentence_start", "sentence_end", "chapter_title", "chapter_role", "text"],
                    rows)
-    for name, reports in (("development", DEVELOPMENT), ("held_out", HELD_OUT)):
+    for name, reports in SETS.items():
         rows = []
         for doc_id in reports:
             body = _body_sentences(doc_id)
