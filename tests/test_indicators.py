@@ -296,6 +296,54 @@ def test_respectively_pairs_members_with_figures(tokenizer):
     assert three["doubt"].all() and "黄金产量" not in set(three["subject"])  # 3 members, 2 figures: not guessed
 
 
+FIRST_PLAN_YEAR = ("2026年某省政府工作报告\n各位代表：\n一、2025年工作回顾\n过去一年，全省地区生产总值增长5%。\n"
+                   "二、全力推动“十五五”开好局\n今年是“十五五”开局之年。\n主要预期目标是：地区生产总值增长5%左右。\n"
+                   "（一）扩大内需\n新建改造城市燃气管网800公里。\n"
+                   "三、“十五五”时期主要目标\n今后五年，常住人口城镇化率提高到75%。\n")
+
+
+def test_a_chapter_that_starts_a_plan_is_about_its_first_year(tokenizer):
+    """推动“十五五”开好局 names the plan but speaks of its first year; 今后五年 of the period."""
+    df = _table(FIRST_PLAN_YEAR, tokenizer, "2026_province_x.txt").set_index("number_text")
+    assert df.loc["800公里", "year"] == 2026 and df.loc["800公里", "status"] == "target"
+    assert df.loc["5%左右" if "5%左右" in df.index else "5%", "year"].max() == 2026
+    assert df.loc["75%", "year"] == 2030  # a level reached at the end of the period ahead
+
+
+@pytest.mark.parametrize("sentence, number, year, period", [
+    ("中央财政支出将由上年18亿元增加到95亿元，明年将安排200亿元。", "95亿元", 2007, None),  # 由上年A到B: B is this year
+    ("中央财政支出将由上年18亿元增加到95亿元，明年将安排200亿元。", "18亿元", 2006, None),
+    ("中央财政支出将由上年18亿元增加到95亿元，明年将安排200亿元。", "200亿元", 2008, None),
+    ("今年拟从去年超收收入中安排500亿元设立稳定调节基金。", "500亿元", 2007, None),  # the opening 今年 governs
+    ("中央财政连续三年累计投入90亿元。", "90亿元", None, (2005, 2007)),  # the last three years
+    ("高价值发明专利较“十三五”时期增长48%。", "48%", None, (2016, 2007)),  # both plan periods (frame end)
+])
+def test_the_time_words_of_a_clause(tokenizer, sentence, number, year, period):
+    df = _table(f"2007年政府工作报告\n各位代表：\n一、2007年工作任务\n{sentence}\n", tokenizer, "2007_national.txt")
+    row = df.set_index("number_text").loc[number]
+    assert (None if pd.isna(row["year"]) else int(row["year"])) == year
+    got = None if pd.isna(row["period_start"]) else (int(row["period_start"]), int(row["period_end"]))
+    assert got == period
+
+
+@pytest.mark.parametrize("sentence, subjects", [
+    # a head written once after the last member, found by the members' length (no lexicon word needed)
+    ("食品、药品抽检合格率分别达98.5%、99.1%。", ["食品抽检合格率", "药品抽检合格率"]),
+    ("汽车、家电、手机限上零售额分别增长8%、11%和12%。", ["汽车限上零售额", "家电限上零售额", "手机限上零售额"]),
+    # a prefix written once before the first member, a head after the last, 和 inside a 、 list
+    ("全年财政用于科技、教育、卫生和文化事业的支出分别为70亿元、50亿元、13亿元和12亿元，比上年增长9%、8%、6%和3%。",
+     ["财政用于科技事业的支出", "财政用于教育事业的支出", "财政用于卫生事业的支出", "财政用于文化事业的支出"] * 2),
+    # the object of the verb after 分别 belongs to every member
+    ("钢铁、煤炭分别淘汰落后产能900万吨和2000万吨。", ["钢铁落后产能", "煤炭落后产能"]),
+    # the members are the subjects of the figures before: 今年 and 力争 are not a member
+    ("五年压减钢铁产能1亿吨、煤炭产能5亿吨，今年力争分别压减3000万吨和1亿吨。",
+     ["钢铁产能", "煤炭产能", "钢铁产能", "煤炭产能"]),
+])
+def test_respectively_lists_of_every_shape(tokenizer, sentence, subjects):
+    df = _table(f"政府工作报告\n各位代表：\n一、过去一年工作回顾\n{sentence}\n", tokenizer)
+    assert df["subject"].tolist() == subjects and not df["doubt"].any()
+
+
 def test_headline_results_and_targets_stand_alone(tokenizer):
     df = _table(PLAN_YEAR_REPORT, tokenizer, "2026_province_x.txt")
     heads = df[df["headline"]]

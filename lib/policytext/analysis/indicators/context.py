@@ -11,8 +11,8 @@ import re
 from ...text.lexicons import cue_pattern
 from ...text.numbers import Candidate
 
-__all__ = ["CLAUSE_END", "PHRASE_END", "clause_start", "kind_of", "last_change", "year_of", "chapter_year", "status_of",
-           "CHANGE", "TARGET_LIST", "LOOKS_BACK", "LOOKS_AHEAD", "CONJUNCTION_ONLY"]
+__all__ = ["CLAUSE_END", "PHRASE_END", "clause_start", "kind_of", "last_change", "status_of",
+           "CHANGE", "TARGET_LIST", "CONJUNCTION_ONLY"]
 
 CLAUSE_END = "，；：。！？,;:、"
 #: Where a figure's phrase may start: a clause without 、, which joins the items of one phrase.
@@ -20,12 +20,6 @@ PHRASE_END = "，；：。！？,;:"
 _ESTIMATE = re.compile(cue_pattern("estimate"))
 _TARGET = re.compile(cue_pattern("target"))
 TARGET_LIST = re.compile(cue_pattern("target_list"))
-_PERIOD = re.compile(r"五年来|过去五年|今后五年|年均|“十.五”(?:时期|期间)|十.五(?:时期|期间)|\d{4}[—－-]\d{4}年")
-_YEAR = re.compile(r"((?:19|20)\d{2})年(?![的以起])")
-LOOKS_BACK = re.compile("^" + cue_pattern("looks_back"))
-LOOKS_AHEAD = re.compile("^" + cue_pattern("looks_ahead"))
-_OWN_YEAR = re.compile(r"((?:19|20)\d{2})年(?:底|末)?的$")
-_LAST_YEAR = re.compile(r"(?<![比较同与])(?:去年|上年)")
 _UP = cue_pattern("change_up")
 _DOWN = cue_pattern("change_down")
 CHANGE = re.compile(rf"(?P<up>{_UP})|(?P<down>{_DOWN})")
@@ -69,7 +63,7 @@ def kind_of(c: Candidate, pre: str, scope: str) -> tuple[str, str]:
         return ("share" if unit_kind == "percent" else "other"), ""
     if by:
         return "growth", "up" if by.group("up") else "down"
-    if unit_kind == "count":
+    if unit_kind in ("count", "magnitude"):  # 13家; a bare 1509万 counts people (amounts carry a unit)
         return "count", ""
     return "level", ""
 
@@ -79,42 +73,6 @@ def last_change(scope: str) -> str:
     if not found:
         return ""
     return "up" if found[-1].group("up") else "down"
-
-
-def year_of(sentence: str, pos: int, role: str | None, report_year: int | None,
-          chapter_title: str | None = None) -> int | None:
-    """The year a figure refers to: a year opening one of the clauses before it (2017年，… / 截至2017年底),
-    else the chapter's year; none for five-year periods."""
-    before = sentence[:pos]
-    base = re.search(r"比((?:19|20)\d{2})年[^，；。]{0,4}(?:增长|增加|提高|下降|减少)$", before)
-    if base:  # 比2002年增长65.5%: a change over several years, not one year's
-        return None
-    own = _OWN_YEAR.search(before)  # 由2010年的162.4亿元增加到2015年的287.9亿元
-    if own and not re.search(r"(?:是|为|相当于|比)$", before[:own.start()]):
-        return int(own.group(1))
-    years = [m for m in _YEAR.finditer(before)
-             if m.start() == clause_start(before, m.start()) or re.search(r"(?:截至|截止|到|至|在)$", before[:m.start()])]
-    if years:
-        return int(years[-1].group(1))
-    if _PERIOD.search(before) or report_year is None:
-        return None
-    clause = before[clause_start(before, len(before), "；。！？"):]
-    if _LAST_YEAR.search(clause):
-        return report_year - 1 if role == "tasks" else report_year - 2
-    return chapter_year(chapter_title, role, report_year)
-
-
-def chapter_year(title: str | None, role: str | None, report_year: int) -> int | None:
-    """The year a chapter speaks about: one its heading names (2025年工作回顾), none for a five-year
-    period (过去五年工作回顾, “十五五”时期主要目标任务), else the year before delivery for a review and
-    the year of delivery for tasks."""
-    title = title or ""
-    named = re.search(r"((?:19|20)\d{2})年", title)
-    if named:
-        return int(named.group(1))
-    if re.search(r"五年|十.五|时期|今后|以来", title):
-        return None
-    return {"review": report_year - 1, "tasks": report_year}.get(role or "")
 
 
 def status_of(sentence: str, pos: int, role: str | None, part: str, year: int | None, report_year: int | None) -> str:

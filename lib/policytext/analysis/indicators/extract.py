@@ -60,7 +60,8 @@ INDICATOR_COLUMNS = [
 ]
 
 
-_RANK_OVER_PERIOD = re.compile(r"年均|平均|累计|增速|增幅")
+_RANK_OVER_PERIOD = re.compile(r"年均|平均|累计|增速|增幅|稳定|保持|始终|连续")  # over the period, not at its end
+_ESTIMATED = re.compile(r"预计[^。；，]{0,30}\d")
 
 
 class _Row(NamedTuple):
@@ -77,7 +78,7 @@ class _Row(NamedTuple):
 
 
 def _sentence_rows(text: str, tokenizer: "PolicyTokenizer", role: str | None, part: str,
-                   report_year: int | None, frame: Frame) -> list[_Row]:
+                   report_year: int | None, frame: Frame, written_before: bool = False) -> list[_Row]:
     rows: list[_Row] = []
     for c in (c for c in scan_numbers(text) if c.accepted):
         clause = clause_start(text, c.start)
@@ -100,9 +101,10 @@ def _sentence_rows(text: str, tokenizer: "PolicyTokenizer", role: str | None, pa
             year, period_start, period_end = previous.year, previous.period_start, previous.period_end
         else:
             year, period_start, period_end = figure_time(text, c.start, c.end, local, frame, role=role,
-                                                         report_year=report_year)
-        if kind == "rank" and period_end is not None and year is None and not _RANK_OVER_PERIOD.search(pre_text):
-            year, period_start, period_end = period_end, None, None  # a rank is a position at the period's end
+                                                         report_year=report_year, written_before=written_before)
+        if kind in ("rank", "share") and period_end is not None and year is None and not _RANK_OVER_PERIOD.search(
+                text[clause_start(text, c.start):c.start]) and not direction:
+            year, period_start, period_end = period_end, None, None  # a rank or a rate is a state at the period's end
         status = status_of(text, c.start, role, part, year if year is not None else period_end, report_year)
         rows.append(_Row(c, trim_subject(subject), kind, direction, status, year, period_start, period_end))
     if "分别" in text and len(rows) > 1:  # A、B分别增长x、y: pair the members with the figures
@@ -149,6 +151,8 @@ def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = N
     tokenizer = tokenizer or get_tokenizer()
     report_year = doc.metadata.year
     sentences = doc.structure.sentences
+    # a review that estimates its year's figures (预计地区生产总值增长8%) was written before the report's year
+    written_before = bool(sentences.loc[sentences["chapter_role"].eq("review"), "text"].str.contains(_ESTIMATED).any())
     records = []
     chapter, paragraph, frame = object(), None, Frame(None, None)
     for s in map(_Sentence._make, zip(*(sentences[c].tolist() for c in _Sentence._fields))):  # lists: fast to iterate
@@ -168,7 +172,7 @@ def extract_indicators(doc: "Report", *, tokenizer: "PolicyTokenizer | None" = N
                            opens_paragraph=opens)
         if role == "tasks" and report_year and frame.year is not None and frame.year < report_year:
             role = "review"  # 过去一年，我们…: the plan chapter looks back; its figures are results
-        for r in _sentence_rows(s.text, tokenizer, role, s.part, report_year, frame):
+        for r in _sentence_rows(s.text, tokenizer, role, s.part, report_year, frame, written_before):
             c = r.candidate
             indicator = canonical_indicator(r.subject) if r.subject else None
             if indicator is None and r.kind == "growth" and r.subject:

@@ -28,8 +28,14 @@ def load_indicators() -> tuple[Indicator, ...]:
 
 
 @lru_cache(maxsize=1)
+def _whole_names() -> dict[str, str]:
+    """Names that denote an indicator only as a whole subject (``=进出口`` in the resource)."""
+    return {s[1:]: i.canonical for i in load_indicators() for s in i.synonyms if s.startswith("=")}
+
+
+@lru_cache(maxsize=1)
 def _synonyms() -> tuple[tuple[str, Indicator], ...]:
-    pairs = [(s, ind) for ind in load_indicators() for s in ind.synonyms]
+    pairs = [(s, ind) for ind in load_indicators() for s in ind.synonyms if not s.startswith("=")]
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
@@ -42,7 +48,7 @@ def canonical_indicator(text: str) -> str | None:
     for synonym, indicator in _synonyms():
         if synonym in text:
             return indicator.canonical
-    return None
+    return _whole_names().get(_SCOPE_PREFIX.sub("", text))
 
 
 def headline_indicators() -> frozenset[str]:
@@ -50,8 +56,9 @@ def headline_indicators() -> frozenset[str]:
     return frozenset(i.canonical for i in load_indicators() if i.headline)
 
 
-_SCOPE_PREFIX = re.compile(r"^(?:全国|全省|全市|全区|全县|全州|全旗|全盟|全自治区|我国|我省|我市|我区|我县|本市|本省|地方|国家)")
-_MEASURE_SUFFIX = re.compile(r"(?:增速|增幅|涨幅|增长速度|速度|增长|总量|规模|额|平均值|同口径)$")
+_SCOPE_PREFIX = re.compile(r"^(?:全国|全省|全市|全区|全县|全州|全旗|全盟|全自治区|全疆|我国|我省|我市|我区|我县|本市|本省|地方|国家|"
+                           r"中央|全社会)")
+_MEASURE_SUFFIX = re.compile(r"(?:增速|增幅|涨幅|增长速度|速度|增长|总量|规模|额|平均值|同口径|人数)$")
 
 
 def names_indicator(subject, indicator: str) -> bool:
@@ -65,11 +72,11 @@ def names_indicator(subject, indicator: str) -> bool:
     """
     if not isinstance(subject, str) or not subject:
         return False
-    names = _names().get(indicator, ())
+    names = _names().get(indicator, frozenset())
     core = _SCOPE_PREFIX.sub("", subject.replace("“", "").replace("”", ""))
     return any(name in names for name in (core, _MEASURE_SUFFIX.sub("", core), core + "增长", subject))
 
 
 @lru_cache(maxsize=1)
 def _names() -> dict[str, frozenset[str]]:
-    return {i.canonical: frozenset(i.synonyms) for i in load_indicators()}
+    return {i.canonical: frozenset(s.lstrip("=") for s in i.synonyms) for i in load_indicators()}

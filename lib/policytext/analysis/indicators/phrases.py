@@ -34,8 +34,9 @@ SCOPE_WORDS = cue_words("scope_words")
 _LISTING_VERBS = cue_words("listing_verbs")
 #: Words after a subject's head that say how it is measured, not what: 年均增长, 总量年均, 比重.
 _TRAILING_PREDICATES = cue_words("subject_trailing_words")
-#: Measure words that can end a subject (通航点, 人次): kept although tagged as numerals or classifiers.
-_UNIT_HEADS = frozenset({"点", "人次", "个数", "户数"})
+#: Measure words that can end a subject (通航点, 人次, 税负率): kept although tagged as numerals,
+#: classifiers or verbs.
+_UNIT_HEADS = frozenset({"点", "人次", "个数", "户数", "率"})
 
 
 def strip_parentheses(text: str) -> str:
@@ -80,7 +81,7 @@ def noun_phrase_before(tokens: list[Tok]) -> str:
     增长, 达到) are dropped first.
     """
     i = len(tokens)
-    while i and _strip_right(tokens[i - 1]):
+    while i and _strip_right(tokens[i - 1]) and not _verbal_head(tokens, i - 1):
         i -= 1  # trailing predicates: change and reporting verbs (增长, 完成), 年均, qualifiers, numbers
     j = i
     relative = False  # left of a 的: a modifying clause, where any verb but a planning or change verb may stand
@@ -120,8 +121,15 @@ _BLOCKING = cue_words("subject_blocking_verbs")
 def _strip_right(t: Tok) -> bool:
     """A word that ends a clause after its subject: a predicate, a qualifier, a number, a function word."""
     return (t.text in _STOP_TOKENS or t.text in _TRAILING_PREDICATES or t.text in REPORTING_VERBS
-            or t.text in _BLOCKING or bool(CHANGE.fullmatch(t.text))
+            or t.text in _BLOCKING or bool(CHANGE.fullmatch(t.text)) or bool(CHANGE.fullmatch(t.text[:-1]) and t.text[-1] in "到至为")
             or t.pos.startswith(("m", "d", "p", "u", "x", "c", "t", "r", "y", "q")) and t.text not in _UNIT_HEADS)
+
+
+def _verbal_head(tokens: list[Tok], k: int) -> bool:
+    """A verbal noun that heads the phrase after its modifier (医疗救助, 临时救助): not a predicate."""
+    t = tokens[k]
+    return (t.pos == "vn" and k > 0 and tokens[k - 1].pos.startswith(("n", "b")) and not CHANGE.fullmatch(t.text)
+            and tokens[k - 1].text not in _STOP_TOKENS and t.text not in _TRAILING_PREDICATES)
 
 
 def _phrase_verb(t: Tok) -> bool:
@@ -137,6 +145,8 @@ def _is_modifier(t: Tok, tokens: list[Tok], k: int, head_end: int) -> bool:
         return False
     if t.pos.startswith(("a", "b", "z")) and t.text not in _STOP_TOKENS:
         return True
+    if t.pos == "k" and k > 0 and is_noun(tokens[k - 1]):
+        return True  # a suffix inside the phrase: 护理型床位
     if t.text in ("以上", "以下") and k > 0 and (is_noun(tokens[k - 1]) or tokens[k - 1].pos.startswith("q")):
         return True
     if (t.pos.startswith("t") and not re.search(r"\d|今|去|明|全|当|上|下|本", t.text) or t.text in ("日", "年", "月")) \
@@ -167,6 +177,8 @@ def noun_phrase_after(tokens: list[Tok], *, max_chars: int = 24) -> str:
               and is_noun(following) and not following.pos.startswith(("ns", "nr", "nt"))):
             verbs += 1
             run.append(t)
+        elif t.pos.startswith(("q", "k")) and run and following is not None and is_noun(following):
+            run.append(t)  # 自治区级区域医疗中心, 护理型床位
         else:
             break
     while run and not is_noun(run[-1]):

@@ -25,6 +25,11 @@ __all__ = ["REPORTING_VERBS", "MAX_SUBJECT", "subject_of", "trim_subject"]
 MAX_SUBJECT = 30
 _RANK_MOVE = re.compile(r"(?:[，、]?(?:跃升|提升|上升|升|提高|前移|下降|降)?(?:至|到)|、|和)(?:全国)?")
 _COMPARED = re.compile(r"(?:高于|低于|快于|慢于|领先|超出)(?:全国|全省|全市|全区)?[^，；。]{0,20}$")
+#: A count's phrase that is only a level or type (国家级, 省级, 示范型) shares the head of the next item.
+_LEVEL_ONLY = re.compile(r"[^，；。、]{1,6}[级型类]")
+_SHARED_HEAD = re.compile(r"、[^，；。、]{0,12}?[级型类]([^，；。、的]{2,16}?)(?=[，；。、]|$|[和及与]|建成|投入|落地)")
+#: A comparison after the subject: 较“十三五”时期增长, 比2012年提高, 较上年 (not 比重, 比例, 比值).
+_COMPARISON = re.compile(r"(?:(?<![占对无相类评])(?:较|比)(?![重例值率较])|同比|同期)[^，；。、]{1,14}$")
 _TARGET_FRAME = re.compile(r"(?:的)?(?:增长|增速|涨幅)?(?:的)?(?:预期|调控|控制)?目标(?:值)?(?:为|是|定为|确定为|设定为)?$")
 
 
@@ -56,10 +61,15 @@ def subject_of(text: str, c: Candidate, pre_text: str, kind: str, previous,
             if after.startswith(q):
                 after = after[len(q):]
                 break
-        after = re.split(f"[{CLAUSE_END}的]", strip_parentheses(after))[0]
+        following = strip_parentheses(after)
+        after = re.split(f"[{CLAUSE_END}的]", following)[0]
         subject = noun_phrase_after(tokens_of(after, tokenizer)) if after else ""
+        shared = _SHARED_HEAD.match(following[len(after):]) if _LEVEL_ONLY.fullmatch(subject) else None
+        if shared:  # 4个国家级、4个自治区级区域医疗中心: the first item's head is the second's
+            subject += shared.group(1)
     if not subject:  # 经济增长预期目标为7%, 广义货币M2增长目标为17%: what the target is set for
         pre_text = _TARGET_FRAME.sub("", pre_text) or pre_text
+        pre_text = _COMPARISON.sub("", pre_text) or pre_text  # 高价值发明专利较“十三五”时期增长
         tokens = tokens_of(strip_parentheses(pre_text), tokenizer)
         subject = noun_phrase_before(tokens)
         if subject and not subject.startswith(tuple(SUBJECT_VERBS)) and all(
