@@ -81,11 +81,14 @@ def test_indicator_scores_on_other_reports_do_not_fall(corpus):
     """Regression guards on the multi-report indicator scores (measured; see data/annotations/README.md)."""
     development = ev.multi_report_scores("development")["quantities"].set_index("level").loc["all"]
     assert development["precision"] >= 0.98 and development["recall"] >= 0.93 and development["value"] == 1.0
-    held = ev.multi_report_scores("held_out")
-    quantities = held["quantities"].set_index("level").loc["all"]
-    headlines = held["headlines"].set_index(["level", "side"]).loc[("all", "both sides")]
-    assert quantities["precision"] >= 0.95 and quantities["recall"] >= 0.95 and quantities["value"] == 1.0
-    assert headlines["precision"] >= 0.93
+    for name, floor in (("held_out", {"precision": 0.95, "recall": 0.95, "headline_recall": 0.9, "year": 0.93}),
+                        ("held_out_2", {"precision": 0.95, "recall": 0.98, "headline_recall": 0.87, "year": 0.87})):
+        held = ev.multi_report_scores(name)
+        quantities = held["quantities"].set_index("level").loc["all"]
+        headlines = held["headlines"].set_index(["level", "side"]).loc[("all", "both sides")]
+        assert quantities["precision"] >= floor["precision"] and quantities["recall"] >= floor["recall"], name
+        assert quantities["value"] == 1.0 and quantities["year"] >= floor["year"], name
+        assert headlines["precision"] >= 0.93 and headlines["recall"] >= floor["headline_recall"], name
 
 
 def test_coders_agree_on_the_theme_samples():

@@ -226,19 +226,24 @@ def methods_page() -> str:
 
 def _multi_report_sections() -> list[str]:
     """The indicator scores on the multi-report annotations, per level, the held-out set apart."""
-    from policytext.analysis.evaluation import load_quantity_annotations, multi_report_scores
+    from policytext.analysis.evaluation import ANNOTATION_SETS, load_quantity_annotations, multi_report_scores
 
-    sets = [s for s in ("development", "held_out") if (load_quantity_annotations()["set"] == s).any()]
+    sets = [s for s in ANNOTATION_SETS if (load_quantity_annotations()["set"] == s).any()]
+    titles = {"development": "Development reports (the rules were revised on them)",
+              "held_out": "First held-out reports (annotated after the first freeze; their errors then revised the "
+                          "rules, so they are development material now)",
+              "held_out_2": "Second held-out reports (annotated after the second freeze, never used to change "
+                            "the rules): the scores to believe"}
     out = ["## Indicator extraction on other reports\n",
            "Hand annotations of national, provincial and district reports of every era "
            "(`data/annotations/README.md`; guide: `data/annotations/indicators_guide.md`): every quantity of "
            "sentences drawn at random, every headline figure of whole reports, every 分别 list. The rules were "
-           "revised on the development set; the held-out set was annotated after they were frozen and never "
-           "used to change them: **its scores are the ones to believe**.\n"]
+           "revised on the development set, frozen, scored on a first held-out set, revised on its errors, "
+           "frozen again and scored on a second held-out set of other reports that no rule was revised on: "
+           "**the last set's scores are the ones to believe**.\n"]
     for name in sets:
         scores = multi_report_scores(name)
-        title = "Held-out reports (annotated after the rules were frozen)" if name == "held_out" else \
-            "Development reports (the rules were revised on them)"
+        title = titles[name]
         out += [f"### {title}\n", "Quantities: precision and recall; among matched quantities, the share with the "
                 "right value, subject (identifies the quantity), kind, status and year or period.\n",
                 _table(list(scores["quantities"].columns), scores["quantities"].itertuples(index=False)),

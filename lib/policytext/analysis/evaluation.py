@@ -206,8 +206,13 @@ def score_theme_labels(tags: pd.DataFrame, gold: pd.DataFrame, categories) -> tu
 # ------------------------------------------------------------------ the multi-report annotations
 
 #: The annotation files: the development set first, then the held-out set (annotated after the rules froze).
-GOLD_QUANTITIES = (paths.ANNOTATIONS / "quantities.csv", paths.ANNOTATIONS / "quantities_held_out.csv")
-GOLD_HEADLINES = (paths.ANNOTATIONS / "headlines.csv", paths.ANNOTATIONS / "headlines_held_out.csv")
+#: The annotation sets of the multi-report evaluation, in the order they were made: ``development``
+#: (rules revised on it), ``held_out`` (annotated after the first freeze; its errors then revised the
+#: rules in round 2) and ``held_out_2`` (annotated after the round-2 freeze, never used to change them).
+ANNOTATION_SETS = ("development", "held_out", "held_out_2")
+_SUFFIXES = ("", "_held_out", "_held_out_2")
+GOLD_QUANTITIES = tuple(paths.ANNOTATIONS / f"quantities{s}.csv" for s in _SUFFIXES)
+GOLD_HEADLINES = tuple(paths.ANNOTATIONS / f"headlines{s}.csv" for s in _SUFFIXES)
 #: Levels of government by the file-name convention of the corpus (``<year>_<level>_<place>``).
 _LEVELS = {"national": "national", "province": "provincial", "provincial": "provincial", "city": "city",
            "district": "district", "county": "county"}
@@ -376,7 +381,7 @@ def summarize_headlines(comparison: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-GOLD_RESPECTIVELY = (paths.ANNOTATIONS / "respectively.csv", paths.ANNOTATIONS / "respectively_held_out.csv")
+GOLD_RESPECTIVELY = tuple(paths.ANNOTATIONS / f"respectively{s}.csv" for s in _SUFFIXES)
 
 
 def load_respectively_annotations(path=GOLD_RESPECTIVELY, *, sets=None) -> pd.DataFrame:
