@@ -10,6 +10,8 @@ OUT    ?= data/processed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --no-input
 # lib/policybook, the run and site builder, is the project's tool: on the path, not installed
 RUNPY  := PYTHONPATH=lib $(BIN)/python
+# a value quoted for the shell: spaces, quotes and $ in REPORT, FOLDER or OUT pass through unchanged
+quote   = '$(subst ','\'',$(1))'
 
 .PHONY: setup run lab test check lint bench clean help
 
@@ -31,8 +33,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 run: setup
-	$(RUNPY) -m policybook --report "$(REPORT)" --folder "$(FOLDER)" --tables "$(OUT)"
-	@echo "Tables: $(OUT)/ (CSV with BOM for Excel, Parquet for pandas, R and Stata)."
+	$(RUNPY) -m policybook --report $(call quote,$(REPORT)) --folder $(call quote,$(FOLDER)) --tables $(call quote,$(OUT))
+	@echo Tables: $(call quote,$(OUT)/) "(CSV with BOM for Excel, Parquet for pandas, R and Stata)."
 	@echo "Executed notebooks: build/notebooks/   Site: build/html/index.html"
 
 lab: setup

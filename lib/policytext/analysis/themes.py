@@ -39,6 +39,8 @@ __all__ = ["ThemeDictionary", "load_dictionary", "available_dictionaries", "matc
            "tag_sentences", "sentence_themes", "THEME_COLUMNS", "DOMINANCE"]
 
 THEMES_DIR = paths.RESOURCES / "themes"
+#: The largest dictionary file read (the shipped ones are under 40 KB).
+MAX_DICTIONARY_BYTES = 20_000_000
 #: Default of :func:`tag_sentences`: a sentence also gets every theme with at least two thirds of the
 #: hits of its strongest one.  Chosen on the development sentences of the hand labels (notebook 04 and
 #: the site's Methods page compute the agreement it gives).
@@ -85,9 +87,18 @@ def _load(path: str) -> ThemeDictionary:
 
     if not Path(path).is_file():
         raise PolicyTextError(f"{path}: no such dictionary (shipped: {', '.join(available_dictionaries())})")
+    size = Path(path).stat().st_size
+    if size > MAX_DICTIONARY_BYTES:
+        raise PolicyTextError(f"{path}: dictionary of {size / 1e6:.1f} MB, more than {MAX_DICTIONARY_BYTES / 1e6:.0f} MB")
     try:
+        text = Path(path).read_text(encoding="utf-8")
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: ten times faster
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
+        # anchors and aliases are refused before anything is built: a few hundred bytes of nested
+        # aliases ("billion laughs") would expand to gigabytes; a word list never needs them
+        if any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None) for e in yaml.parse(text, Loader=loader)):
+            raise PolicyTextError(f"{path}: YAML anchors and aliases (& and *) are not allowed in a dictionary; "
+                                  "write every word out")
+        data = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise PolicyTextError(f"{path}: not a readable YAML dictionary ({type(exc).__name__})") from None
     if not isinstance(data, dict) or not isinstance(data.get("Dictionary"), dict):

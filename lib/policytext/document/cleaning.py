@@ -100,6 +100,7 @@ def clean_text(text: str) -> CleanText:
     rw = Rewriter(text)
     rw.apply(_line_endings(rw.text))
     rw.apply(_paragraph_breaks(rw.text))
+    rw.apply(_inferred_breaks(rw.text))
     rw.apply(_layout(rw.text))
     rw.apply(_boilerplate(rw.text))
     rw.apply(_layout(rw.text))  # removing a last line can leave a trailing newline
@@ -132,16 +133,54 @@ def _paragraph_breaks(text: str) -> Iterator[tuple]:
         yield (m.start(), m.end(), "\n", "paragraph_break", "space_run")
 
 
-_GAP = re.compile(rf"(?:^[{_H}\n]+)|(?:[{_H}]*\n[{_H}\n]*)|(?:[{_H}\n]+$)")
+#: A line longer than this is not one paragraph: work-report paragraphs stay under 1,000 characters
+#: (the longest line of the cleaned corpus is about 700), so a longer one is text whose line breaks
+#: were lost (a copy from a web page or a PDF).
+LONG_LINE = 3000
+#: Where a paragraph starts inside such a line: a chapter, section or part heading after the end of a
+#: sentence (。一、…; ：（一）…; 。第二部分 …).  Chinese numerals only: 1、 2、 number list items.
+_HEADING_INSIDE = re.compile(rf"(?<=[。！？；：”）])[{_H}]*(?=(?:[一二三四五六七八九十]{{1,3}}、|（[一二三四五六七八九十]{{1,3}}）"
+                             r"|第[一二三四五六七八九十]{1,3}(?:部分|章)))")
+
+
+#: A heading run into its first sentence: a short title without punctuation, then a sentence that
+#: opens with a year or a time word (一、2017年工作回顾2017年，是…; 二、今年主要任务今年，…).
+_TITLE_THEN_TEXT = re.compile(r"(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）)[^。，,；;：:！？、]{2,40}?"
+                              r"(?=(?:19|20)\d{2}年[，,是]|过去一年|过去五年|今年|一年来|五年来|各位代表)")
+
+
+def _inferred_breaks(text: str) -> Iterator[tuple]:
+    """Paragraph breaks before the headings inside a line of more than :data:`LONG_LINE` characters
+    (a report whose line breaks were lost), recorded as ``paragraph_break``/``inferred_at_heading``."""
+    start = 0
+    for line in text.split("\n"):
+        if len(line) > LONG_LINE:
+            for m in _HEADING_INSIDE.finditer(line):
+                if m.end() > m.start():  # spaces before the heading become the break
+                    yield (start + m.start(), start + m.end(), "\n", "paragraph_break", "inferred_at_heading")
+                else:  # the sentence end before it is kept, the break follows it (edits never insert)
+                    end = line[m.start() - 1]
+                    yield (start + m.start() - 1, start + m.start(), end + "\n", "paragraph_break", "inferred_at_heading")
+                title = _TITLE_THEN_TEXT.match(line, m.end())
+                if title:  # 二、2018年主要任务2018年，是…: the heading ends where its first sentence starts
+                    at = start + title.end()
+                    yield (at - 1, at, line[title.end() - 1] + "\n", "paragraph_break", "inferred_after_heading")
+        start += len(line) + 1
+
+
+#: A maximal run of white space: one scan of the text, linear in its length whatever the run (a
+#: pattern that tried ``[ ]*\n`` at every space of a long run took time quadratic in it).
+_SPACE_RUN = re.compile(rf"[{_H}\n]+")
 
 
 def _layout(text: str) -> Iterator[tuple]:
-    """Indentation, trailing spaces and blank lines: one paragraph per line."""
-    for m in _GAP.finditer(text):
+    """Indentation, trailing spaces and blank lines: one paragraph per line.  Spaces inside a line
+    are kept (other passes decide about them)."""
+    for m in _SPACE_RUN.finditer(text):
         gap = m.group()
         if m.start() == 0 or m.end() == len(text):
             yield (m.start(), m.end(), "", "whitespace", "edge")
-        elif gap != "\n":
+        elif "\n" in gap and gap != "\n":
             detail = "blank_lines" if gap.count("\n") > 1 else "line_edges"
             yield (m.start(), m.end(), "\n", "whitespace", detail)
 
@@ -290,6 +329,8 @@ def _spaced_numbers(text: str) -> Iterator[tuple]:
 
 def _characters(text: str) -> list[tuple]:
     edits: list[tuple] = []
+    for m in re.finditer("\ufffd+", text):  # bytes that could not be decoded (a file cut inside a character)
+        edits.append((m.start(), m.end(), "", "encoding", "undecodable_bytes"))
     for m in _FW_ALNUM.finditer(text):
         ch = m.group()
         edits.append((m.start(), m.end(), chr(ord(ch) - 0xFEE0), "width", "fullwidth_alnum"))

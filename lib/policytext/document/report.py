@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .cleaning import CleanText, clean_text
+from .cleaning import LONG_LINE, CleanText, clean_text
 from .metadata import Metadata, extract_metadata
 from .structure import Structure, parse_structure
 
-__all__ = ["Report", "make_report", "report_from_text"]
+__all__ = ["Report", "make_report", "report_from_text", "safe_doc_id"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,8 +36,8 @@ class Report:
 
     @property
     def doc_id(self) -> str:
-        """A short identifier: the file name without its extension."""
-        return self.path.stem
+        """A short identifier: the file name without its extension, as a safe name (:func:`safe_doc_id`)."""
+        return safe_doc_id(self.path.name)
 
     @property
     def text(self) -> str:
@@ -59,8 +60,28 @@ class Report:
         right = raw[end:end + width]
         return f"{left}【{raw[start:end]}】{right}".replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
 
+    @cached_property
+    def warnings(self) -> tuple[str, ...]:
+        """What makes this report's tables less reliable than usual, one sentence each (empty when
+        nothing does): lost line breaks, bytes that could not be decoded, no chapters found."""
+        out = []
+        edits = self.clean.edits
+        inferred = sum(e.detail == "inferred_at_heading" for e in edits)
+        longest = max(map(len, self.clean.text.split("\n")), default=0)
+        if inferred or longest > LONG_LINE:
+            out.append(f"line breaks lost: {inferred} paragraph breaks inferred at headings, longest paragraph "
+                       f"{longest} characters; chapters, sections and statuses may be wrong")
+        if "incomplete" in self.encoding:
+            out.append("the file ends inside a character: its last bytes could not be decoded")
+        if any(e.detail == "undecodable_bytes" for e in edits):
+            out.append("undecodable bytes removed (see the audit)")
+        if self.structure.chapters.empty:
+            out.append("no chapters found: review and plan are not told apart, so statuses and years are unreliable")
+        return tuple(out)
+
     def describe(self) -> dict:
-        """One row of facts about the report, for a table of reports."""
+        """One row of facts about the report, for a table of reports (``warnings``: :attr:`warnings`
+        joined by ``; ``, empty when there are none)."""
         return {
             "doc_id": self.doc_id,
             "path": str(self.path),
@@ -70,7 +91,23 @@ class Report:
             "raw_chars": len(self.raw_text),
             "clean_chars": len(self.clean.text),
             **self.metadata.as_dict(),
+            "warnings": "; ".join(self.warnings),
         }
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+
+
+def safe_doc_id(file_name: str) -> str:
+    """The file name without its extension, made safe as a folder name on every system: path
+    separators and control characters become ``_``, and a name of dots only (``...txt`` → ``..``) or an
+    empty one becomes ``report``.  Writers can therefore put a report's tables under ``<folder>/<doc_id>/``.
+
+    >>> safe_doc_id("2018_district_qingshan.txt"), safe_doc_id("...txt"), safe_doc_id("a/b.txt")
+    ('2018_district_qingshan', 'report', 'a_b')
+    """
+    stem = Path(_UNSAFE.sub("_", file_name)).stem.strip(" ")
+    return "report" if not stem.strip(".") else stem
 
 
 def make_report(raw_text: str, *, path: str | Path, encoding: str, source_format: str, sha256: str) -> Report:

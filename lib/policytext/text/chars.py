@@ -10,8 +10,10 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))  # the same, as code points
 #: Chinese (full-width) punctuation as used in running text.
 CJK_PUNCT = "，。、；：？！“”‘’（）《》【】〔〕［］—…·「」『』〈〉﹏～"
-#: Horizontal white space found in scraped reports (ASCII, ideographic, no-break, tab, zero-width).
-HSPACE = " \t\u3000\xa0\u2002\u2003\u2009\u200b\ufeff"
+#: Horizontal white space: every Unicode space separator (ASCII, no-break, ideographic, the typographic
+#: spaces U+2000-U+200A, narrow no-break, medium mathematical, Ogham), tab, and the zero-width space
+#: and BOM found in scraped reports.
+HSPACE = " \t\u3000\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u200b\ufeff"
 #: Characters that end a sentence.
 TERMINATORS = "。！？!?"
 #: Closing marks that belong to the sentence they follow (。” stays together).
