@@ -169,3 +169,12 @@ def test_backends_agree_for_the_projects_purposes(corpus):
         ia = extract_indicators(report, tokenizer=jieba_tk)
         ib = extract_indicators(report, tokenizer=rust_tk)
         assert ia[["start", "end", "value", "unit"]].equals(ib[["start", "end", "value", "unit"]]), doc_id
+
+
+def test_a_long_report_is_tokenized_in_slices_with_the_same_table(bundled, tokenizer, monkeypatch):
+    """Reports of more than _CHUNK sentences are cut into slices (bounded memory); the table is the same."""
+    from policytext.tokens import segmentation
+
+    whole = segmentation.tokenize(bundled, tokenizer=tokenizer)
+    monkeypatch.setattr(segmentation, "_CHUNK", 37)
+    assert segmentation.tokenize(bundled, tokenizer=tokenizer).equals(whole)

@@ -266,6 +266,20 @@ def tokenize(doc: "Report", *, tokenizer: PolicyTokenizer | None = None,
     tokenizer = tokenizer or get_tokenizer()
     stopwords = load_stopwords() if stopwords is None else stopwords
     sentences = doc.structure.sentences
+    if len(sentences) > _CHUNK:  # a long report in slices: the Python lists of one slice at a time
+        parts = [_tokenize_sentences(doc, sentences.iloc[i:i + _CHUNK], tokenizer, stopwords)
+                 for i in range(0, len(sentences), _CHUNK)]
+        return pd.concat(parts, ignore_index=True)
+    return _tokenize_sentences(doc, sentences, tokenizer, stopwords)
+
+
+#: Sentences tokenized at once.  A report of a few thousand sentences is one slice; a 10 MB text
+#: (80,000 sentences) is cut so that the intermediate word lists never hold all its tokens.
+_CHUNK = 8000
+
+
+def _tokenize_sentences(doc: "Report", sentences: pd.DataFrame, tokenizer: PolicyTokenizer,
+                        stopwords: frozenset[str]) -> pd.DataFrame:
     rows, words, tags, starts, ends, near = tokenizer.segment_many(sentences["text"].tolist())
     clean_start = sentences["clean_start"].to_numpy(dtype=np.int64)[rows] + starts
     clean_end = clean_start + (ends - starts)
