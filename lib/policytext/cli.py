@@ -10,7 +10,10 @@ one for a real bug).
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -24,6 +27,8 @@ if TYPE_CHECKING:
 # answers without importing pandas.
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_BUG, EXIT_USAGE = 0, 1, 3, 2
+#: Exit statuses of a run stopped by Ctrl-C (SIGINT) or SIGTERM: 128 + the signal's number, as a shell reports it.
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
 EXAMPLES = """\
 examples:
@@ -205,11 +210,35 @@ def cmd_targets(args) -> int:
     return EXIT_OK
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that it stops as on Ctrl-C: ``analyze`` stops its
+    workers and leaves the previous tables, and the exit status is 143."""
+
+
+@contextmanager
+def _sigterm_as_interrupt():
+    """While a long command runs, SIGTERM (``kill``, a job scheduler, a container stopping) raises
+    :class:`Terminated` instead of ending the process on the spot, which would leave its workers running."""
+    if threading.current_thread() is not threading.main_thread():  # handlers can only be set there
+        yield
+        return
+
+    def terminate(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
 def cmd_analyze(args) -> int:
     from .corpus.analyze import analyze
 
-    result = analyze(args.reports, args.out, jobs=args.jobs, force=args.force, progress=not args.no_progress,
-                     backend=args.backend)
+    with _sigterm_as_interrupt():
+        result = analyze(args.reports, args.out, jobs=args.jobs, force=args.force, progress=not args.no_progress,
+                         backend=args.backend, overwrite=args.overwrite)
     for failure in result.failures:
         print(f"policytext: error: {failure['reason']}", file=sys.stderr)
     copies = f", {result.copies} identical to another file" if result.copies else ""
@@ -288,11 +317,15 @@ def build_parser() -> argparse.ArgumentParser:
     output_options(p)
     p = add("analyze", cmd_analyze, "write every table of every report to a folder (CSV and Parquet), in "
                                     "parallel, cached by content; failures listed in failures.csv")
-    p.add_argument("--out", required=True, metavar="DIR", help="folder for the tables")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="folder for the tables (one run at a time: a second run into it waits for the first)")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
     p.add_argument("--force", action="store_true", help="recompute reports found in the cache")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND, help="segmentation engine")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace files in DIR that analyze did not write where its tables go (tokens.csv, "
+                        "parquet/tokens/, …); without it such a file stops the run. Other files are never touched")
     return parser
 
 
@@ -309,8 +342,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `policytext tokens … | head`
         sys.stderr.close()
         return EXIT_OK
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM during analyze
+        terminated = isinstance(exc, Terminated)
+        print(f"policytext: interrupted ({'SIGTERM' if terminated else 'Ctrl-C'})", file=sys.stderr)
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     except Exception as exc:  # a bug: one line, unless --debug
         if args.debug:
             raise

@@ -7,7 +7,8 @@ waits for), the median of several runs unless said otherwise, measured side by s
 * ``policytext structure`` and ``policytext tokens`` on the bundled report and the corpus;
 * ``policytext analyze`` cold and cached on the bundled report, on the bundled corpus ``data/raw/corpus`` (2.4 MB)
   and on a 20 MB corpus made by repeating it, with 1 and 2 workers;
-* indicator extraction warm (after the tokenizer is built), and ``make run``.
+* indicator extraction warm (after the tokenizer is built), and ``make run``;
+* hostile inputs: one 10 MB report (peak memory) and 40 KB runs of spaces inside a line.
 
 Peak memory is the largest resident set of the command or any of its workers (GNU time, %M).
 Targets (issue 7, 2 cores): analyze ≥ 5 MB/s on 20 MB (≥ 4× baseline), cached ≤ 10% of cold,
@@ -114,6 +115,9 @@ def main() -> int:
 
     print()
     _bench_extraction(corpus)
+    if corpus and not args.quick:
+        print()
+        _bench_hostile(corpus, work, cli)
     if not args.quick:
         print()
         s, _ = _run(["make", "run"], 1)
@@ -151,6 +155,27 @@ def _bench_extraction(corpus: list[Path]) -> None:
         mentions = sum(len(extract_indicators(r, tokenizer=tokenizer)) for r in reports)
         seconds = time.perf_counter() - started
         print(f"indicator extraction, corpus: {mentions} quantities in {seconds:.1f} s = {mb / seconds:.2f} MB/s")
+
+
+def _bench_hostile(corpus: list[Path], work: Path, cli: list[str]) -> None:
+    """Inputs built to hurt (issue 15): one 10 MB report (goal: peak under 1 GB), and 40 KB runs of
+    spaces inside a line (goal: linear time; a quadratic pass took 30-96 s)."""
+    from policytext import report_from_text
+
+    big = work / "one_10MB_report.txt"
+    text, i = paths.BUNDLED_REPORT.read_text(encoding="utf-8"), 0
+    while len(text.encode("utf-8")) < 10e6:
+        text += "\n" + corpus[i % len(corpus)].read_text(encoding="utf-8")
+        i += 1
+    big.write_text(text, encoding="utf-8")
+    seconds, peak = _run(cli + ["analyze", str(big), "--out", str(work / "out-big"), "--jobs", "1", "--no-progress"])
+    print(f"policytext analyze, one 10 MB report: {seconds:.1f} s, peak {peak:.0f} MB (goal: under 1 GB)")
+    base = paths.BUNDLED_REPORT.read_text(encoding="utf-8")
+    for name, space in (("ASCII", " "), ("no-break", "\u00a0"), ("ideographic", "\u3000")):
+        started = time.perf_counter()
+        report_from_text(base[:3000] + "经济" + space * 40_000 + "发展" + base[3000:]).structure.sentences
+        print(f"clean and parse the bundled report with a 40 KB run of {name} spaces in a line: "
+              f"{time.perf_counter() - started:.2f} s")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 :func:`analyze` turns reports (files or folders) into analysis-ready tables:
 
 * every report is analysed in a worker process (``jobs`` at a time; identical
-  files once) and its tables are cached under ``<out>/.cache/<sha256>-<version>-<code>-<backend>-c<format>/`` —
+  files once) and its tables are cached under ``<out>/.cache/<key>/`` (see :func:`cache_key`) —
   a rerun skips reports whose bytes, library (version, code and resources) and backend are
   unchanged (``force=True`` recomputes);
 * the combined tables are then written report by report, in input order:
@@ -14,18 +14,47 @@
 * every row carries ``doc_id`` and the report's ``year``, ``place`` and ``level``;
 * a report that fails (undecodable, not a report, a parser error) is listed in
   ``failures.csv`` with its one-line reason and never stops the others.
+
+What a run can meet, and what it does:
+
+* Inputs.  Only regular files are read.  Anything else named, or found in a folder with a report's
+  suffix — a dangling symbolic link, a FIFO (never opened: reading one waits forever), a device, a
+  file that cannot be read — is a row of ``failures.csv`` with its reason.
+* Labels.  The cache is keyed by content (and by what the analysis reads from the file name, see
+  :func:`cache_key`), so a copy of a report is analysed once; the labels of each file — ``doc_id``,
+  ``path`` — are set when its tables are written, so a copy or a renamed report never carries
+  another file's name.
+* The cache.  Each entry is written in a temporary folder and renamed into place, with the SHA-256
+  of its files; an entry that does not match (a file truncated, changed or missing) is recomputed.
+* The output folder.  One run at a time: a second run into the same folder waits for the first
+  (``<out>/.lock``).  The tables are written into a temporary folder inside ``<out>`` and renamed
+  into place when all are complete, so an interrupted or failed run leaves the previous tables (or
+  none), never half a table.  Nothing is ever written through a symbolic link.  ``analyze`` replaces
+  only what it wrote itself, listed in ``<out>/.policytext-output``: a file or folder of another
+  origin where it would write (``tokens.csv``, ``parquet/tokens/``, …) stops the run with one line,
+  unless ``overwrite=True`` (``--overwrite``); other files in ``<out>`` are never touched.
+* Stopping.  Workers exit when the run that started them ends, however it ends (``kill -9``
+  included).  Ctrl-C (and SIGTERM, which the ``policytext`` command turns into the same
+  interruption) stops the workers at once, leaving the previous tables; the command exits with
+  130 or 143.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import os
+import secrets
 import shutil
+import signal
+import stat
 import sys
+import threading
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +62,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import PolicyTextError, ReportError
+from ..files import not_regular
 from ..options import DEFAULT_BACKEND, FOLDER_SUFFIXES, TABLES, __version__
 
 if TYPE_CHECKING:
@@ -42,15 +72,27 @@ if TYPE_CHECKING:
 # pandas and pyarrow are imported where they are used: a rerun on an unchanged corpus only hashes
 # the files and compares them with the manifest, and answers in a tenth of a second.
 
-__all__ = ["analyze", "AnalyzeResult", "expand", "report_tables"]
+__all__ = ["analyze", "AnalyzeResult", "expand", "report_tables", "cache_key"]
 
 
-def expand(paths) -> list[Path]:
-    """Report files named or contained (not recursively) in ``paths``, folders sorted by name."""
+# -- inputs ------------------------------------------------------------------------------------------------
+
+
+def expand(paths, *, every_entry: bool = False) -> list[Path]:
+    """Report files named or contained (not recursively) in ``paths``, folders sorted by name.
+
+    In a folder, the entries with a report's suffix count; those that are not files (a dangling link,
+    a FIFO, a folder) are left out unless ``every_entry``: :func:`analyze` keeps them to list each
+    in ``failures.csv`` with its reason rather than skip it silently.
+    """
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in FOLDER_SUFFIXES)
+            try:
+                found = sorted(f for f in p.iterdir() if f.suffix.lower() in FOLDER_SUFFIXES
+                               and (every_entry or f.is_file()))
+            except OSError as exc:
+                raise ReportError(p, f"cannot list the folder: {exc.strerror or exc}") from None
             if not found:
                 raise ReportError(p, f"folder has no report files ({', '.join(FOLDER_SUFFIXES)})")
             out.extend(found)
@@ -59,8 +101,37 @@ def expand(paths) -> list[Path]:
     return out
 
 
+def _examine(path: Path) -> tuple[str | None, str | None]:
+    """``(sha256, None)`` for a readable regular file, else ``(None, "<path>: <why it is not read>")``.
+
+    The kind is checked before the file is opened, and again on the open file (opened without
+    blocking), so that a FIFO is never waited on and a device never read.
+    """
+    try:
+        reason = not_regular(os.stat(path).st_mode)
+        if reason is None:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+            with open(fd, "rb") as f:
+                reason = not_regular(os.fstat(fd).st_mode)
+                if reason is None:
+                    return hashlib.file_digest(f, "sha256").hexdigest(), None
+    except FileNotFoundError:
+        reason = "dangling symbolic link" if os.path.islink(path) else "no such file"
+    except OSError as exc:
+        reason = f"cannot be read: {exc.strerror or exc}"
+    return None, str(ReportError(path, reason))
+
+
+# -- the cache ---------------------------------------------------------------------------------------------
+
 #: Bumped when the files of a cache folder change.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
+#: The file of a cache entry that lists the SHA-256 of the others and the doc_id its tables carry.
+ENTRY = "entry.json"
+#: The prefix of every temporary file or folder a run makes in ``<out>`` or its cache (removed by the next run).
+TEMPORARY = ".policytext-tmp-"
+#: The columns that name the report a row comes from: set for each file its tables are written for.
+LABEL_COLUMNS = ("doc_id", "target_doc", "result_doc")
 
 
 @lru_cache(maxsize=1)
@@ -75,10 +146,95 @@ def library_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def cache_key(path: Path, backend: str) -> str:
-    """The name of a report's cache entry: its content, the library's version and code, the backend."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20] if path.is_file() else "missing"
-    return f"{digest}-{__version__}-{library_fingerprint()}-{backend}-c{CACHE_FORMAT}"
+def _library(backend: str) -> str:
+    return f"{__version__}-{library_fingerprint()}-{backend}-c{CACHE_FORMAT}"
+
+
+def _name_facts(path: Path) -> str:
+    """What the analysis reads from a file's name besides its ``doc_id``, as a short digest: the suffix
+    (it chooses the reader: text, HTML, Word, PDF) and the metadata the name gives on its own (the
+    year of ``2019_x.txt``, used when the text states none, and on which statuses and the years of
+    indicators depend)."""
+    from ..document.metadata import extract_metadata
+
+    facts = (path.suffix.lower(), sorted(extract_metadata("", file_name=path.name).as_dict().items()))
+    return hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()[:8]
+
+
+def cache_key(path: Path, backend: str, digest: str | None = None) -> str:
+    """The name of a report's cache entry: its content (``digest``, the SHA-256 of its bytes, computed
+    when not given), what its name tells the analysis (:func:`_name_facts`), the library's version
+    and code, the backend.
+
+    Files with one key have the same tables but for their labels (``doc_id``, ``path``), which are
+    set per file when the tables are written: ``a.txt`` and its copy ``b.txt`` share an entry,
+    ``2019_x.txt`` and ``2020_x.txt`` of a text that states no year do not.
+    """
+    path = Path(path)
+    digest = digest or _examine(path)[0] or "missing"
+    return f"{digest[:20]}-{_name_facts(path)}-{_library(backend)}"
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _entry_info(folder: Path) -> dict | None:
+    """What a cache entry records (``doc_id``, the SHA-256 of each file), or None when the entry is
+    missing or damaged: a file missing, truncated or changed since it was written."""
+    expected = {f"{name}.{kind}" for name in TABLES for kind in ("parquet", "csv.gz")}
+    try:
+        info = json.loads((folder / ENTRY).read_text(encoding="utf-8"))
+        if set(info["sha256"]) != expected or not isinstance(info["doc_id"], str):
+            return None
+        if any(_sha256(folder / name) != digest for name, digest in info["sha256"].items()):
+            return None
+        return info
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _fresh_folder(parent: Path, label: str) -> Path:
+    """A new, empty temporary folder in ``parent`` (a name no other run or worker uses)."""
+    folder = parent / f"{TEMPORARY}{label}-{os.getpid()}-{secrets.token_hex(4)}"
+    folder.mkdir()
+    return folder
+
+
+def _discard(path: Path) -> None:
+    """Remove a file, a link (not what it points to) or a folder."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+@contextmanager
+def _entry_writer(entry: Path, *, doc_id: str):
+    """Write a cache entry: ``put(name, data)`` writes each file into a temporary folder (one at a time,
+    so memory holds one table's bytes, not the report's), and at the end the SHA-256 of every file is
+    recorded and the folder renamed into place in one step, so that no reader ever sees half an entry
+    and no two writers mix theirs.  An entry already there (damaged, or recomputed with ``force``) is
+    replaced; on an error nothing is renamed."""
+    tmp = _fresh_folder(entry.parent, entry.name)
+    digests: dict[str, str] = {}
+
+    def put(name: str, data: bytes) -> None:
+        (tmp / name).write_bytes(data)
+        digests[name] = hashlib.sha256(data).hexdigest()
+
+    try:
+        yield put
+        (tmp / ENTRY).write_text(json.dumps({"doc_id": doc_id, "sha256": digests}, indent=1), encoding="utf-8")
+        if entry.exists() or entry.is_symlink():
+            old = entry.with_name(f"{TEMPORARY}old-{tmp.name}")
+            os.rename(entry, old)
+            _discard(old)
+        os.rename(tmp, entry)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def report_tables(report, *, tokenizer) -> dict[str, pd.DataFrame]:
@@ -127,8 +283,8 @@ def with_metadata(table: pa.Table, metadata) -> pa.Table:
     return table
 
 
-def _work(path: str, cache: str, backend: str) -> dict:
-    """Analyse one report into its cache folder; never raises (a failure is returned)."""
+def _work(path: str, entry: str, backend: str) -> dict:
+    """Analyse one report into its cache entry; never raises (a failure is returned)."""
     from ..document.reading import read_report
     from ..tokens.segmentation import get_tokenizer
     from .export import arrow_table, csv_bytes, parquet_bytes
@@ -137,17 +293,21 @@ def _work(path: str, cache: str, backend: str) -> dict:
     size = os.path.getsize(path) if os.path.isfile(path) else 0
     try:
         report = read_report(path)
+        doc_id, metadata = report.doc_id, report.metadata
         tables = report_tables(report, tokenizer=get_tokenizer(backend))
-        tmp = Path(cache + ".tmp")
-        tmp.mkdir(parents=True, exist_ok=True)
-        for name, df in tables.items():  # Parquet, and the CSV rows ready to concatenate (gzip, fast level)
-            table = with_metadata(arrow_table(df), report.metadata)
-            (tmp / f"{name}.parquet").write_bytes(parquet_bytes(table))
-            (tmp / f"{name}.csv.gz").write_bytes(gzip.compress(csv_bytes(table, bom=False), compresslevel=1, mtime=0))
-        if Path(cache).exists():
-            shutil.rmtree(cache)
-        tmp.rename(cache)
-        return {"path": path, "ok": True, "reason": "", "seconds": time.perf_counter() - started, "bytes": size}
+        del report  # its text and outline live on in the tables that need them, and go with them
+        try:
+            with _entry_writer(Path(entry), doc_id=doc_id) as put:
+                for name in list(tables):  # one table at a time, released once written
+                    table = with_metadata(arrow_table(tables.pop(name)), metadata)
+                    put(f"{name}.parquet", parquet_bytes(table))  # and the CSV rows ready to concatenate
+                    put(f"{name}.csv.gz", gzip.compress(csv_bytes(table, bom=False), compresslevel=1, mtime=0))
+                    del table
+        except OSError as exc:
+            raise PolicyTextError(f"{path}: cannot write its cache entry in {Path(entry).parent}: "
+                                  f"{exc.strerror or exc}") from None
+        return {"path": path, "ok": True, "reason": "", "doc_id": doc_id, "seconds": time.perf_counter() - started,
+                "bytes": size}
     except PolicyTextError as exc:
         reason = str(exc)
     except Exception as exc:  # a parser bug on one report must not stop the corpus
@@ -156,6 +316,313 @@ def _work(path: str, cache: str, backend: str) -> dict:
                   f"(at {Path(where.filename).name}:{where.lineno})")
     return {"path": path, "ok": False, "reason": " ".join(reason.split()), "seconds": time.perf_counter() - started,
             "bytes": size}
+
+
+# -- workers -----------------------------------------------------------------------------------------------
+
+
+def _init_worker(main_pid: int) -> None:
+    """Set up a worker process.  It exits as soon as the run that started it ends, however it ends (a
+    run killed with ``kill -9`` cannot tell it to), and leaves Ctrl-C and SIGTERM to that run, which
+    stops its workers itself (see :func:`_stop`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):  # the kernel kills the worker when its parent dies
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    # everywhere, and in case the parent died before prctl: watch it
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(), main_pid), daemon=True,
+                     name="policytext-watch-parent").start()
+
+
+def _exit_when_orphaned(parent: int, main_pid: int) -> None:
+    """End this worker once its parent has gone (it is then adopted: ``getppid`` changes) or the run's
+    main process has (the parent is a fork server, with start method ``forkserver``)."""
+    while os.getppid() == parent and _running(main_pid):
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _running(pid: int) -> bool:
+    if os.name != "posix":  # os.kill(pid, 0) would end the process on Windows; the parent watch suffices
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End a pool at once, for an interrupted run must not wait for the reports in flight: cancel
+    what has not started, kill the workers (their half-written cache entries are temporary folders,
+    removed by :func:`_remove_temporaries`)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join()
+
+
+def _compute(todo: list[tuple[Path, Path]], backend: str, jobs: int, record) -> None:
+    """Analyse each ``(file, cache entry)`` of ``todo`` (in workers when ``jobs`` > 1), calling
+    ``record(outcome)`` in input order."""
+    if jobs == 1 or len(todo) <= 1:
+        for f, entry in todo:
+            record(_work(str(f), str(entry), backend))
+        return
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_init_worker, initargs=(os.getpid(),))
+    try:
+        futures = [pool.submit(_work, str(f), str(entry), backend) for f, entry in todo]
+        for future in futures:  # in input order: deterministic output
+            record(future.result())
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
+
+
+# -- the output folder -------------------------------------------------------------------------------------
+
+#: The list of what ``analyze`` wrote in its output folder, and from which inputs.
+MANIFEST = ".policytext-output"
+LOCK = ".lock"
+CACHE = ".cache"
+
+
+def _table_files() -> list[str]:
+    """The files ``analyze`` writes at the top of its output folder."""
+    return [*(f"{name}.csv" for name in TABLES), "failures.csv"]
+
+
+@contextmanager
+def _writing(out: Path):
+    """Turn a failure to create or write a file of the output folder (read-only, full) into one line
+    naming the file and the problem."""
+    try:
+        yield
+    except OSError as exc:
+        where = os.fsdecode(exc.filename) if exc.filename else out
+        raise PolicyTextError(f"{where}: cannot write the tables: {exc.strerror or exc}") from None
+
+
+def _real_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _plain_file(path: Path) -> bool:
+    """A regular file, not a link to one."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _make_folder(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise PolicyTextError(f"{out}: exists and is not a folder; give a folder for --out") from None
+    except OSError as exc:
+        raise PolicyTextError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
+
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:  # pragma: no cover - Windows
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError:  # BlockingIOError, or Windows' PermissionError: another run holds it
+        return False
+    return True
+
+
+def _lock(out: Path) -> int:
+    """Take ``<out>/.lock`` for the run (released by closing the descriptor returned): a second run into
+    the same folder waits, saying so on standard error, until the first is done; the operating system
+    releases the lock of a run that is killed.  Waiting rather than failing: a run started while
+    another writes the same folder (two terminals, a rerun of ``make run``) then simply runs after it."""
+    if os.path.islink(out / LOCK):
+        raise PolicyTextError(f"{out / LOCK}: is a symbolic link policytext analyze did not make; remove it")
+    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    try:
+        if not _try_lock(fd):
+            print(f"policytext: waiting for another policytext analyze writing to {out} to finish", file=sys.stderr,
+                  flush=True)
+            while not _try_lock(fd):
+                time.sleep(0.2)
+    except BaseException:  # Ctrl-C while waiting
+        os.close(fd)
+        raise
+    return fd
+
+
+def _remove_temporaries(out: Path) -> None:
+    """Remove what an interrupted run left (temporary folders of tables and of cache entries); only
+    while the lock is held, when no other run writes here."""
+    for folder in (out, out / CACHE):
+        if folder.is_dir() and not folder.is_symlink():
+            for leftover in folder.glob(f"{TEMPORARY}*"):
+                _discard(leftover)
+
+
+def _previous(out: Path) -> dict:
+    """What the last run wrote here (``files``, relative paths) and from which inputs (``inputs``,
+    None when it had failures): the manifest, or, for a folder written before there was one (a
+    ``.cache/manifest.txt``), the tables found; ``{}`` for a folder ``analyze`` never wrote."""
+    manifest = out / MANIFEST
+    if manifest.is_file() and not manifest.is_symlink():
+        try:
+            found = json.loads(manifest.read_text(encoding="utf-8"))
+            return {"files": set(found["files"]), "inputs": found.get("inputs"), "copies": found.get("copies", 0)}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+    if _written_before_manifests(out):
+        files = {name for name in _table_files() if (out / name).is_file()}
+        files |= {f.relative_to(out).as_posix() for name in TABLES for f in (out / "parquet" / name).glob("*.parquet")}
+        return {"files": files, "inputs": None}
+    return {}
+
+
+def _written_before_manifests(out: Path) -> bool:
+    """Whether ``out`` was written by ``analyze`` 0.1.0, which kept no manifest: its cache holds the
+    up-to-date record ``manifest.txt`` or entries of cache format 2."""
+    cache = out / CACHE
+    return _real_dir(cache) and any(p.name == "manifest.txt" or p.name.endswith("-c2") for p in cache.iterdir())
+
+
+def _foreign(out: Path, owned: set[str]) -> list[str]:
+    """The paths (relative to ``out``) where ``analyze`` would write that hold what it did not write:
+    a file of another origin under a table's name, any symbolic link, a file where it needs a folder."""
+    found = [name for name in (*_table_files(), MANIFEST)
+             if os.path.lexists(out / name) and not (_plain_file(out / name) and (name in owned or name == MANIFEST))]
+    found += [name for name in (CACHE, "parquet") if os.path.lexists(out / name) and not _real_dir(out / name)]
+    for name in TABLES if _real_dir(out / "parquet") else ():
+        table = out / "parquet" / name
+        if os.path.lexists(table) and not _real_dir(table):
+            found.append(table.relative_to(out).as_posix())
+        elif _real_dir(table):
+            for f in sorted(table.iterdir()):
+                if not (_plain_file(f) and f.relative_to(out).as_posix() in owned):
+                    found.append(f.relative_to(out).as_posix())
+    return found
+
+
+def _prepare(out: Path, *, overwrite: bool) -> dict:
+    """Clean the output folder of an interrupted run's leftovers and check it (see :func:`_output_folder`);
+    return what the last run wrote there (:func:`_previous`)."""
+    _remove_temporaries(out)
+    previous = _previous(out)
+    foreign = _foreign(out, previous.get("files", set()))
+    if foreign and not overwrite:
+        more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
+        raise PolicyTextError(f"{out}: holds {foreign[0]}{more}, which policytext analyze did not write and "
+                              f"would replace; choose another folder, or pass --overwrite to replace it")
+    cache = out / CACHE
+    if not _real_dir(cache):
+        _discard(cache)  # nothing, or (with overwrite) a link, removed and never followed, or a file
+        cache.mkdir()
+    return previous
+
+
+@contextmanager
+def _output_folder(out: Path, *, overwrite: bool):
+    """The output folder, created, locked and checked, for the length of the run; yields what the last
+    run wrote there (:func:`_previous`).  Stops with one line when it holds, where the tables go,
+    something ``analyze`` did not write (unless ``overwrite``); other files are never touched."""
+    _make_folder(out)
+    with _writing(out):
+        fd = _lock(out)
+    try:
+        with _writing(out):
+            previous = _prepare(out, overwrite=overwrite)
+        yield previous
+    finally:
+        os.close(fd)
+
+
+def _listing(files, digests, backend: str) -> str:
+    """The inputs of a run, compared with the manifest's to tell whether the tables are up to date."""
+    return "\n".join([_library(backend), *(f"{f}\t{d}" for f, d in zip(files, digests))])
+
+
+def _up_to_date(out: Path, previous: dict, listing: str) -> bool:
+    """True when the tables in ``out`` were written last time from the same reports (same paths,
+    content, library and backend) and are all there: a rerun then has nothing to do."""
+    return previous.get("inputs") == listing and all(_plain_file(out / f) for f in previous["files"])
+
+
+@contextmanager
+def _signals_held():
+    """Hold Ctrl-C and SIGTERM while the tables are renamed into place (a few renames), and deliver
+    them after: a run stops before its tables change or after all have, never between."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    handlers = {sig: signal.signal(sig, lambda number, frame: caught.append(number)) for sig in held}
+    try:
+        yield
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        for sig in caught:
+            signal.raise_signal(sig)
+
+
+def _commit(staging: Path, out: Path, written: list[str], previous: dict, manifest: dict) -> None:
+    """Move the tables written in ``staging`` into ``out``, each in one rename (a link in the way is
+    replaced, never followed; what was there goes to ``staging``, removed after), then the manifest.
+
+    The manifest first claims both the old tables and the new, without inputs: a run stopped half
+    way (only ``kill -9`` can stop it there) is not taken as up to date, and its tables stay its own.
+    """
+    from .export import write_atomic
+
+    old = staging / "old"
+    old.mkdir()
+
+    def aside(target: Path) -> None:  # renamed, not followed, when it is a link
+        if os.path.lexists(target):
+            os.rename(target, old / str(len(list(old.iterdir()))))
+
+    claimed = sorted(set(written) | previous.get("files", set()))
+    with _signals_held():
+        write_atomic(out / MANIFEST, json.dumps({"files": claimed, "inputs": None}, indent=1).encode("utf-8"))
+        for name in _table_files():
+            if _real_dir(out / name):
+                aside(out / name)
+            os.replace(staging / name, out / name)  # over a file or a link, in one step
+        parquet = out / "parquet"
+        if not _real_dir(parquet):
+            aside(parquet)
+            parquet.mkdir()
+        for name in TABLES:
+            aside(parquet / name)
+            if (staging / "parquet" / name).is_dir():
+                os.rename(staging / "parquet" / name, parquet / name)
+        write_atomic(out / MANIFEST, json.dumps({"files": written, **manifest}, indent=1).encode("utf-8"))
+        (out / CACHE / "manifest.txt").unlink(missing_ok=True)  # the up-to-date record of version 0.1.0
+
+
+# -- the run -----------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -175,50 +642,77 @@ class AnalyzeResult:
 
 
 def analyze(paths, out, *, jobs: int | None = None, force: bool = False, progress: bool = True,
-            backend: str | None = None) -> AnalyzeResult:
-    """Analyse reports (files or folders) into ``out`` (see the module docstring)."""
+            backend: str | None = None, overwrite: bool = False) -> AnalyzeResult:
+    """Analyse reports (files or folders) into ``out`` (see the module docstring).
+
+    ``overwrite`` lets the run replace files in ``out`` that it did not write itself, where its
+    tables go; without it such a file stops the run (:class:`~policytext.errors.PolicyTextError`).
+    """
     backend = backend or DEFAULT_BACKEND
-    files = expand(paths)
-    out = Path(out)
-    cache_root = out / ".cache"
-    cache_root.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    files = expand(paths, every_entry=True)
+    out = Path(out)
     result = AnalyzeResult(out=out, reports=len(files))
-    keys = [cache_key(f, backend) for f in files]
-    first = {}  # each content is analysed once per run: a copy of a report is served from its twin's cache
-    for f, k in zip(files, keys):
-        first.setdefault(k, f)
-    result.copies = len(files) - len(first)
-    if not force and _up_to_date(files, keys, out):  # the tables on disk come from these very reports
-        result.cached = len(first)
-        result.done = len(files)
-        result.seconds = time.perf_counter() - started
-        return result
-    todo = [(f, k) for k, f in first.items() if force or not (cache_root / k).is_dir()]
-    result.cached = len(first) - len(todo)
-    outcomes: dict[str, dict] = {}
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    bar = _progress(len(files), result.cached + result.copies, progress)
-    if todo:
-        if jobs == 1 or len(todo) == 1:
-            for f, k in todo:
-                outcomes[str(f)] = _record(_work(str(f), str(cache_root / k), backend), bar, result)
+    with _output_folder(out, overwrite=overwrite) as previous:
+        examined = [_examine(f) for f in files]
+        listing = _listing(files, [digest or reason for digest, reason in examined], backend)
+        if not force and _up_to_date(out, previous, listing):  # the tables on disk come from these very reports
+            result.copies = previous.get("copies", 0)
+            result.done, result.cached = len(files), len(files) - result.copies
         else:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-                futures = [pool.submit(_work, str(f), str(cache_root / k), backend) for f, k in todo]
-                for future in futures:  # in input order: deterministic output
-                    outcome = future.result()
-                    outcomes[outcome["path"]] = _record(outcome, bar, result)
-    if bar is not None:
-        bar.close()
-    for f, k in zip(files, keys):  # a copy of a report that failed fails too
-        twin = outcomes.get(str(first[k]))
-        if f != first[k] and twin is not None and not twin["ok"]:
-            outcomes[str(f)] = {"path": str(f), "ok": False, "reason": f"{f}: same content as {twin['reason']}"}
-            result.failures.append({"path": str(f), "reason": outcomes[str(f)]["reason"]})
-    _combine(files, keys, outcomes, cache_root, out, result)
+            _run(files, examined, out, previous, listing, result, jobs=jobs, force=force, progress=progress,
+                 backend=backend)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _run(files, examined, out: Path, previous: dict, listing: str, result: AnalyzeResult, *, jobs, force, progress,
+         backend) -> None:
+    """Analyse what the cache lacks, then write the combined tables (see :func:`analyze`)."""
+    cache_root = out / CACHE
+    keys = [cache_key(f, backend, digest) if digest else None for f, (digest, _) in zip(files, examined)]
+    first: dict[str, int] = {}  # each content is analysed once per run: a copy of a report is served from its twin's entry
+    for i, k in enumerate(keys):
+        if k is not None:
+            first.setdefault(k, i)
+    result.copies = sum(k is not None for k in keys) - len(first)
+    entries = {} if force else {k: _entry_info(cache_root / k) for k in first}
+    todo = [(files[i], cache_root / k) for k, i in first.items() if not entries.get(k)]
+    result.cached = len(first) - len(todo)
+    skipped = sum(reason is not None for _, reason in examined)
+    bar = _progress(len(files), result.cached + result.copies + skipped, progress)
+    computed: list[dict] = []
+    try:
+        _compute(todo, backend, max(1, jobs or os.cpu_count() or 1), lambda o: _record(o, computed, bar, result))
+    except BaseException:
+        _remove_temporaries(out)  # the entries the stopped workers were writing
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    outcomes = {entry.name: outcome for (_, entry), outcome in zip(todo, computed)}  # by key
+    reasons = [reason or _failure(f, keys[i], first, files, outcomes) for i, (f, (_, reason)) in
+               enumerate(zip(files, examined))]
+    result.failures = [{"path": str(f), "reason": r} for f, r in zip(files, reasons) if r]
+    done = [(f, cache_root / k, entries.get(k) or {"doc_id": outcomes[k]["doc_id"]})
+            for f, k, r in zip(files, keys, reasons) if not r]
+    with _writing(out):
+        staging = _fresh_folder(out, "tables")
+        try:
+            written = _combine(done, result, staging)
+            manifest = {"inputs": None if result.failures else listing, "copies": result.copies}
+            _commit(staging, out, written, previous, manifest)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _failure(f: Path, key: str, first: dict, files: list, outcomes: dict) -> str:
+    """The reason a readable file failed ('' when it did not): its own, or its twin's (a copy of a bad
+    file fails too)."""
+    outcome = outcomes.get(key)
+    if outcome is None or outcome["ok"]:
+        return ""
+    return outcome["reason"] if files[first[key]] == f else f"{f}: same content as {outcome['reason']}"
 
 
 def _progress(total: int, cached: int, enabled: bool):
@@ -232,80 +726,76 @@ def _progress(total: int, cached: int, enabled: bool):
     return bar
 
 
-def _record(outcome: dict, bar, result: AnalyzeResult) -> dict:
+def _record(outcome: dict, computed: list[dict], bar, result: AnalyzeResult) -> None:
+    computed.append(outcome)
     result.bytes += outcome["bytes"]
-    if not outcome["ok"]:
-        result.failures.append({"path": outcome["path"], "reason": outcome["reason"]})
     if bar is not None:
         elapsed = max(bar.format_dict.get("elapsed", 0) or 0, 1e-6)
         bar.update(1)
-        bar.set_postfix(failed=len(result.failures), MB_s=f"{result.bytes / 1e6 / elapsed:.2f}")
-    return outcome
+        bar.set_postfix(failed=sum(not o["ok"] for o in computed), MB_s=f"{result.bytes / 1e6 / elapsed:.2f}")
 
 
-def _listing(files, keys) -> str:
-    return "\n".join(f"{f}\t{k}" for f, k in zip(files, keys))
+def _relabelled(table: pa.Table, info: dict, doc_id: str, path: Path) -> pa.Table:
+    """A cached table labelled for the file it is written for: its ``doc_id`` (and the label columns
+    naming the same report, :data:`LABEL_COLUMNS`) and, in ``reports``, its ``path``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for name in LABEL_COLUMNS if info["doc_id"] != doc_id else ():
+        i = table.schema.get_field_index(name)
+        column = table.column(i) if i >= 0 else None
+        if column is not None and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            same = pc.equal(column, pa.scalar(info["doc_id"], column.type))
+            table = table.set_column(i, name, pc.if_else(same, pa.scalar(doc_id, column.type), column))
+    i = table.schema.get_field_index("path")
+    if i >= 0:
+        table = table.set_column(i, "path", pa.array([str(path)] * table.num_rows, table.schema.field(i).type))
+    return table
 
 
-def _up_to_date(files, keys, out: Path) -> bool:
-    """True when the combined tables in ``out`` were written last time from the same reports (same
-    paths, content, library and backend): a rerun then has nothing to do."""
-    manifest = out / ".cache" / "manifest.txt"
-    return (manifest.is_file() and manifest.read_text(encoding="utf-8") == _listing(files, keys)
-            and all((out / f"{name}.csv").is_file() for name in TABLES))
-
-
-def _combine(files, keys, outcomes, cache_root: Path, out: Path, result: AnalyzeResult) -> None:
-    """Write the combined tables one report at a time (bounded memory), in input order; the manifest
-    records what they were written from (see :func:`_up_to_date`)."""
+def _combine(done: list[tuple[Path, Path, dict]], result: AnalyzeResult, staging: Path) -> list[str]:
+    """Write the combined tables into ``staging`` one report at a time (bounded memory), in input order;
+    return the paths written, relative to it.  ``done``: each report analysed, with its cache entry."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from .export import BOM, csv_bytes, parquet_bytes, write_table
+    from ..document.report import safe_doc_id
+    from .export import BOM, csv_bytes, parquet_bytes, table_bytes
 
-    manifest = out / ".cache" / "manifest.txt"
-    manifest.unlink(missing_ok=True)
-    parquet = out / "parquet"
-    if parquet.exists():
-        shutil.rmtree(parquet)
-    reports = [(f, cache_root / k) for f, k in zip(files, keys)
-               if (cache_root / k).is_dir() and not (str(f) in outcomes and not outcomes[str(f)]["ok"])]
     # one schema per table across reports: a column with no value in one report (Arrow type null) takes
     # its type from the others, so that pandas.read_parquet("<out>/parquet/<table>") reads them all
-    own = {name: [pq.read_schema(folder / f"{name}.parquet") for _, folder in reports] for name in TABLES}
-    schemas = {name: pa.unify_schemas(own[name], promote_options="default") for name in TABLES if reports}
-    csv_files = {name: open(out / f"{name}.csv", "wb") for name in TABLES}
-    headers_written: set[str] = set()
+    own = {name: [pq.read_schema(folder / f"{name}.parquet") for _, folder, _ in done] for name in TABLES}
+    schemas = {name: pa.unify_schemas(own[name], promote_options="default") for name in TABLES if done}
+    written = [*(f"{name}.csv" for name in TABLES), "failures.csv"]
+    csv_files = {name: open(staging / f"{name}.csv", "wb") for name in TABLES}
     try:
-        for n, (f, folder) in enumerate(reports):
+        for n, (f, folder, info) in enumerate(done):
             result.done += 1
+            doc_id = safe_doc_id(f.name)
             for name in TABLES:
                 source = folder / f"{name}.parquet"
-                target = parquet / name / f"{result.done:06d}_{Path(f).stem}.parquet"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if name == "reports":  # the cache is keyed by content: the same report may sit elsewhere now
-                    table = pq.read_table(source)
-                    column = table.schema.get_field_index("path")
-                    table = table.set_column(column, "path", pa.array([str(f)] * table.num_rows, pa.large_string()))
-                    table = table.cast(schemas[name])
-                    target.write_bytes(parquet_bytes(table))
+                target = Path("parquet", name, f"{result.done:06d}_{doc_id}.parquet")
+                (staging / target).parent.mkdir(parents=True, exist_ok=True)
+                written.append(target.as_posix())
+                if name == "reports" or info["doc_id"] != doc_id:  # labelled for this file
+                    table = _relabelled(pq.read_table(source), info, doc_id, f)
+                    (staging / target).write_bytes(parquet_bytes(table.cast(schemas[name])))
                     data = csv_bytes(table, bom=False)
                 else:  # the worker's own files, copied (or cast, when a column is empty here and typed elsewhere)
                     if own[name][n].remove_metadata().equals(schemas[name].remove_metadata()):
-                        shutil.copyfile(source, target)
+                        shutil.copyfile(source, staging / target)
                     else:
-                        target.write_bytes(parquet_bytes(pq.read_table(source).cast(schemas[name])))
+                        (staging / target).write_bytes(parquet_bytes(pq.read_table(source).cast(schemas[name])))
                     data = gzip.decompress((folder / f"{name}.csv.gz").read_bytes())
-                if name in headers_written:
+                if n:
                     data = data[data.index(b"\n") + 1:]
                 else:
                     data = BOM + data
-                    headers_written.add(name)
                 csv_files[name].write(data)
     finally:
         for handle in csv_files.values():
             handle.close()
-    write_table(pd.DataFrame(result.failures, columns=["path", "reason"]), out / "failures.csv", fmt="csv")
-    if not result.failures:
-        manifest.write_text(_listing(files, keys), encoding="utf-8")
+    failures = pd.DataFrame(result.failures, columns=["path", "reason"])
+    (staging / "failures.csv").write_bytes(table_bytes(failures, "csv"))
+    return written

@@ -14,6 +14,8 @@ value.
 from __future__ import annotations
 
 import io
+import os
+import secrets
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -28,7 +30,7 @@ from ..errors import PolicyTextError
 from ..options import FORMATS
 
 __all__ = ["FORMATS", "write_table", "table_bytes", "arrow_table", "csv_bytes", "parquet_bytes", "save_table",
-           "save_tables"]
+           "save_tables", "write_atomic", "target_inside"]
 
 
 BOM = b"\xef\xbb\xbf"
@@ -117,16 +119,53 @@ def write_table(df: pd.DataFrame, out: str | Path | BinaryIO | None = None, *, f
         out.write(data)
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` in one step: into a new file beside it, renamed over it when complete.
+
+    An interrupted write leaves the previous file (or none), never half of one; a symbolic link at
+    ``path`` is replaced by the file, never followed out of the folder.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        with open(tmp, "xb") as f:  # a new file: never through a link someone planted
+            f.write(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def target_inside(folder: str | Path, *names: str) -> Path:
+    """``folder/names…``, checked to lie inside ``folder``: each name a plain file or folder name (not
+    empty, ``.`` or ``..``, no path separator) and no symbolic link on the way leading out of it.
+
+    The writers' second line of defence: a report's ``doc_id`` (a file name) or a table's name must
+    never make them write elsewhere.  Raises :class:`~policytext.errors.PolicyTextError` (one line).
+    """
+    folder = Path(folder)
+    for name in names:
+        if name in ("", ".", "..") or any(c in name for c in "/\\\0"):
+            raise PolicyTextError(f"{folder}: {name!r} is not a plain file name; tables are written inside the folder")
+    target = folder.joinpath(*names)
+    if not target.parent.resolve().is_relative_to(folder.resolve()):
+        raise PolicyTextError(f"{folder}: {Path(*names).parent} leads out of the folder (a symbolic link); "
+                              "tables are written inside it")
+    return target
+
+
 def save_table(df: pd.DataFrame, name: str, *, doc_id: str, folder: str | Path | None = None) -> Path:
     """Save a derived table as ``<folder>/<doc_id>/<name>.csv`` and ``.parquet``; return the CSV path.
 
     ``folder`` defaults to ``data/processed``; notebooks use this so that a
-    rerun on another report never overwrites the tables of the first.
+    rerun on another report never overwrites the tables of the first.  Each file is written whole
+    (:func:`write_atomic`), and only inside ``folder`` (:func:`target_inside`).
     """
-    target = Path(folder or paths.DATA_PROCESSED) / doc_id
-    write_table(df, target / f"{name}.csv", fmt="csv")
-    write_table(df, target / f"{name}.parquet", fmt="parquet")
-    return target / f"{name}.csv"
+    folder = Path(folder or paths.DATA_PROCESSED)
+    csv, parquet = (target_inside(folder, doc_id, f"{name}.{fmt}") for fmt in ("csv", "parquet"))
+    csv.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(csv, table_bytes(df, "csv"))
+    write_atomic(parquet, table_bytes(df, "parquet"))
+    return csv
 
 
 def save_tables(doc_id: str, /, *, folder: str | Path | None = None, **tables: pd.DataFrame) -> pd.DataFrame:
