@@ -254,3 +254,12 @@ def test_make_quotes_paths_with_spaces_and_quotes():
     line = next(l for l in done.stdout.splitlines() if "policybook" in l)
     args = shlex.split(line)
     assert args[args.index("--report") + 1] == report and args[args.index("--tables") + 1] == "out dir"
+
+
+def test_the_command_warns_about_a_report_whose_line_breaks_were_lost(tmp_path):
+    path = tmp_path / "2018_district_flat.txt"
+    path.write_text(BUNDLED.replace("\n", ""), encoding="utf-8")
+    status, err = _cli("info", path)
+    assert status == 0 and len(err) == 1 and err[0].startswith(f"policytext: warning: {path}: line breaks lost")
+    status, err = _cli("info", paths.BUNDLED_REPORT)
+    assert status == 0 and err == []

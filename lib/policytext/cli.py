@@ -56,9 +56,27 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _read(path: Path):
+    """The report at ``path``; what makes its tables less reliable is said on standard error."""
     from .document.reading import read_report
 
-    return read_report(path)
+    report = read_report(path)
+    for warning in report.warnings:
+        print(f"policytext: warning: {path}: {warning}", file=sys.stderr)
+    return report
+
+
+def _warn_from_reports_table(out: Path) -> None:
+    """The warnings of the reports of a corpus run, from its ``reports.csv`` (read with the csv module:
+    a rerun from the cache stays free of pandas)."""
+    import csv
+
+    table = Path(out) / "reports.csv"
+    if not table.is_file():
+        return
+    with open(table, encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            if row.get("warnings"):
+                print(f"policytext: warning: {row.get('path')}: {row['warnings']}", file=sys.stderr)
 
 
 def _per_report(args, build: Callable) -> pd.DataFrame:
@@ -239,6 +257,7 @@ def cmd_analyze(args) -> int:
     with _sigterm_as_interrupt():
         result = analyze(args.reports, args.out, jobs=args.jobs, force=args.force, progress=not args.no_progress,
                          backend=args.backend, overwrite=args.overwrite)
+    _warn_from_reports_table(result.out)
     for failure in result.failures:
         print(f"policytext: error: {failure['reason']}", file=sys.stderr)
     copies = f", {result.copies} identical to another file" if result.copies else ""
