@@ -314,7 +314,7 @@ def _reject(m: re.Match, text: str, value, value_max, unit, mag: str, n1: str, i
         return phrase
     chinese = not n1[0].isdigit()
     if chinese and value == 1 and not mag and (unit is None or unit.kind in ("count", "time")):
-        return "一 before a classifier (an article, not a count)"
+        return "一 before a classifier (an indefinite determiner, not a count)"
     if n1 == "二" and unit is not None and unit.kind in ("count", "time"):
         return "二 before a classifier (counting uses 两: 二次供水 means secondary)"
     if chinese and unit is not None and unit.unit == "年" and not (
