@@ -70,7 +70,7 @@ def make_report(rng: random.Random, paragraphs: list[str]) -> tuple[str, bytes]:
     if form < 0.65:
         return ".txt", text.encode("gb18030", "replace")
     if form < 0.72:
-        return ".txt", text.encode("utf-16")
+        return ".txt", text.encode("utf-16", "surrogatepass")  # a lone surrogate stays: invalid UTF-16
     if form < 0.8:
         half = len(text) // 2
         return ".txt", text[:half].encode("utf-8", "replace") + text[half:].encode("gb18030", "replace")
@@ -133,8 +133,10 @@ def fuzz(count: int, seed: int, jobs: int = 1, *, save: Path | None = None) -> d
     with tempfile.TemporaryDirectory() as folder:
         work = [(seed, i, folder) for i in range(count)]
         results = map(run_one, work) if jobs == 1 else ProcessPoolExecutor(jobs).map(run_one, work, chunksize=20)
-        for index, outcome, error in results:
+        for n, (index, outcome, error) in enumerate(results, start=1):
             tally[outcome] += 1
+            if n % 1000 == 0 and count >= 1000:
+                print(f"fuzz: {n} of {count} reports checked, {tally['FAILED']} failures", file=sys.stderr, flush=True)
             if outcome == "FAILED":
                 print(f"report {index} (seed {seed}): {error}", file=sys.stderr)
                 if save is not None:
