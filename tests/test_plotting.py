@@ -49,3 +49,21 @@ def test_library_figures_draw_without_missing_glyphs(bundled):
                         plot_sentence_lengths(bundled.structure.sentences)):
                 fig.canvas.draw()
                 plt.close(fig)
+
+
+def test_an_estimated_result_is_drawn_as_an_estimate(bundled):
+    """The bundled report's 2017 GDP growth is 预计 (an estimate): hatched and labelled, not a result."""
+    from policytext.analysis.targets import compare_targets
+    from policytext.plotting import plot_targets
+
+    use_style()
+    targets = compare_targets([bundled])
+    fig = plot_targets(targets)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(label.startswith("estimate 2017") for label in labels) and "result 2017" in labels
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    growth = targets[(targets["kind"] == "growth") & targets["unit"].eq("%")].drop_duplicates("indicator")
+    assert len(hatched) == int(growth["previous_result_status"].eq("estimate").sum()) > 0
+    assert any(t.get_text().endswith("est.") for t in ax.texts)
+    plt.close(fig)

@@ -88,23 +88,32 @@ def plot_sentence_lengths(sentences: pd.DataFrame, *, ax=None, bins: int = 30):
 
 
 def plot_targets(targets: pd.DataFrame, *, ax=None):
-    """Grouped bars: last year's result and the new year's target for each headline growth rate."""
+    """Grouped bars: last year's result and the new year's target for each headline growth rate.
+
+    A result the report states as an estimate (预计, written before the year's statistics were out)
+    is drawn hatched and labelled ``est.``: it is not yet a result."""
     growth = targets[(targets["kind"] == "growth") & targets["unit"].eq("%")].drop_duplicates("indicator")
     fig, ax = _axes(ax, figsize=(8, 0.6 * len(growth) + 1.5))
     y = range(len(growth))
     previous = growth["previous_result_value"].astype(float)
-    ax.barh([i + 0.2 for i in y], previous, height=0.4, color=ROLE_COLORS["review"],
-            label=f"result {int(growth['target_year'].iloc[0]) - 1}" if len(growth) else "result")
+    estimate = growth.get("previous_result_status", pd.Series("", index=growth.index)).eq("estimate").to_numpy()
+    year = f" {int(growth['target_year'].iloc[0]) - 1}" if len(growth) else ""
+    for hatched, label in ((False, f"result{year}"), (True, f"estimate{year} (预计)")):
+        rows = [i for i in y if estimate[i] == hatched]
+        if rows or not hatched:
+            ax.barh([i + 0.2 for i in rows], previous.iloc[rows], height=0.4, label=label,
+                    color="white" if hatched else ROLE_COLORS["review"], edgecolor=ROLE_COLORS["review"],
+                    hatch="///" if hatched else None)
     ax.barh([i - 0.2 for i in y], growth["target_value"], height=0.4, color=ROLE_COLORS["tasks"],
             label=f"target {int(growth['target_year'].iloc[0])}" if len(growth) else "target")
     for i, (p, t) in enumerate(zip(previous, growth["target_value"])):
         if pd.notna(p):
-            ax.annotate(f" {p:g}%", (p, i + 0.2), va="center", fontsize=8)
+            ax.annotate(f" {p:g}%" + (" est." if estimate[i] else ""), (p, i + 0.2), va="center", fontsize=8)
         ax.annotate(f" {t:g}%", (t, i - 0.2), va="center", fontsize=8)
     ax.set_yticks(list(y), list(growth["indicator"]))
     ax.invert_yaxis()
     ax.set_xlabel("growth rate (%)")
-    ax.set_title("Headline growth: last year's result and this year's target")
+    ax.set_title("Headline growth: last year's result (or estimate) and this year's target")
     ax.legend(loc="lower right")
     ax.margins(x=0.15)
     return fig
