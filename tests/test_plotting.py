@@ -67,3 +67,15 @@ def test_an_estimated_result_is_drawn_as_an_estimate(bundled):
     assert len(hatched) == int(growth["previous_result_status"].eq("estimate").sum()) > 0
     assert any(t.get_text().endswith("est.") for t in ax.texts)
     plt.close(fig)
+
+
+def test_the_keyness_figure_marks_the_usual_threshold():
+    import pandas as pd
+
+    from policytext.plotting import plot_keyness
+
+    table = pd.DataFrame({"term": list("abcdef"), "z": [4.0, 2.5, 1.0, -0.5, -2.2, -3.0]})
+    fig = plot_keyness(table, n=3)
+    lines = sorted(round(l.get_xdata()[0], 2) for l in fig.axes[0].get_lines())
+    assert lines == [-1.96, 0.0, 1.96]
+    plt.close(fig)

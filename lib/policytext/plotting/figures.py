@@ -177,13 +177,23 @@ def plot_term_bars(freqs: pd.DataFrame, *, n: int = 20, score: str = "count", ax
     return fig
 
 
+#: |z| above which a weighted log-odds difference is conventionally read as distinctive (two-sided 5%;
+#: Monroe, Colaresi & Quinn 2008 use z as the measure and this bound as its usual threshold).
+Z_CRITICAL = 1.96
+
+
 def plot_keyness(table: pd.DataFrame, *, n: int = 15, labels=("part A", "part B"), ax=None):
-    """Diverging bars of the most distinctive terms of each part (z-scores of the weighted log-odds)."""
+    """Diverging bars of the most distinctive terms of each part (z-scores of the weighted log-odds),
+    with dashed lines at |z| = 1.96: bars inside them are not distinctive at the usual 5% level."""
     top = pd.concat([table.head(n), table.tail(n)]).drop_duplicates("term").sort_values("z")
     fig, ax = _axes(ax, figsize=(7, 0.26 * len(top) + 1.4))
     colors = [ROLE_COLORS["review"] if z > 0 else ROLE_COLORS["tasks"] for z in top["z"]]
     ax.barh(top["term"], top["z"], color=colors)
     ax.axvline(0, color="#333333", linewidth=0.8)
+    for bound in (-Z_CRITICAL, Z_CRITICAL):
+        ax.axvline(bound, color="#777777", linewidth=0.8, linestyle="--",
+                   label="|z| = 1.96" if bound > 0 else None)
+    ax.legend(loc="lower right", fontsize=8)
     ax.set_xlabel(f"z-score (→ {labels[0]}, ← {labels[1]})")
     ax.set_title(f"Distinctive terms: {labels[0]} vs {labels[1]}")
     return fig
