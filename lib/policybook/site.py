@@ -189,7 +189,8 @@ def methods_page() -> str:
             ("collocations", "PMI and log-likelihood ratio", "Dunning (1993), *Computational Linguistics* 19(1)"),
             ("policy attention", "share of a scope's words in a theme dictionary",
              "陈诗一 & 陈登科 (2018), 经济研究 53(2)"),
-            ("topics", "NMF; number of topics by stability across seeds",
+            ("topics", "NMF; number of topics by stability: models refitted on random 80% subsets of the "
+                       "paragraphs against the model of all, average Jaccard of matched topics' top terms",
              "Greene, O'Callaghan & Cunningham (2014), ECML PKDD"),
             ("communities", "greedy modularity", "Clauset, Newman & Moore (2004)"),
             ("indicators", "a number grammar with documented exclusions and context rules", "this project"),
