@@ -86,8 +86,11 @@ def _check_outputs(executed: Path):
 
 @pytest.mark.slow
 def test_notebooks_run_on_the_bundled_report(executed_bundled, processed):
+    from policybook.claims import unsupported_claims
+
     for executed in executed_bundled:
         assert _check_outputs(executed) >= 1, f"{executed.name} draws no figure"
+        assert unsupported_claims(executed) == [], executed.name  # every number of the prose comes from the run
     saved = {p.name for p in (processed / "2018_district_qingshan").iterdir()}
     assert {"audit.csv", "audit.parquet", "chapters.csv", "sections.csv"} <= saved
     panel = pd.read_csv(processed / "comparison" / "targets_over_time.csv", encoding="utf-8-sig")
@@ -116,8 +119,11 @@ def test_notebooks_are_parameterised_by_report(tmp_path, processed, execute_note
     if not second.is_file():
         second = tmp_path / "2016_county_small.txt"
         second.write_text(SMALL_REPORT, encoding="utf-8")
+    from policybook.claims import unsupported_claims
+
     for executed in execute_notebooks(second, tmp_path / "out"):
         _check_outputs(executed)
+        assert unsupported_claims(executed) == [], executed.name
         nb = nbformat.read(executed, as_version=4)
         injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
         assert f'REPORT = "{paths.shown(second)}"' in injected[0].source  # relative to the project when inside it
@@ -140,3 +146,21 @@ def test_compare_notebook_on_a_small_folder(tmp_path, processed):
     assert _check_outputs(target) >= 1
     saved = pd.read_csv(processed / "comparison" / "targets_over_time.csv", encoding="utf-8-sig")
     assert set(saved["place_key"]) == {"district:青山区", "county:某县"}
+
+
+def test_a_number_the_run_did_not_produce_is_caught(tmp_path):
+    """The claim check: a share printed by a cell may be stated; a planted one may not; examples in
+    backticks, glosses in italics and method constants are not claims."""
+    from policybook.claims import unsupported_claims
+
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("print(share)")
+    code.outputs = [nbformat.v4.new_output("stream", text="share of ecology: 0.42\n")]
+    nb.cells = [code, nbformat.v4.new_markdown_cell("Ecology takes 0.42 of the words; `8%左右` (*about 8.5%*) "
+                                                     "is an example; |z| > 1.96 is the threshold.")]
+    path = tmp_path / "ok.ipynb"
+    nbformat.write(nb, str(path))
+    assert unsupported_claims(path) == []
+    nb.cells.append(nbformat.v4.new_markdown_cell("Three topics are stable (0.87)."))
+    nbformat.write(nb, str(path))
+    assert [c.split(":")[1].split()[0] for c in unsupported_claims(path)] == ["0.87"]
