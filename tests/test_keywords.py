@@ -158,3 +158,17 @@ def test_keywords_cli_by_report_gives_one_ranking(capsysbinary, method):
     df = pd.read_csv(io.BytesIO(out), encoding="utf-8-sig")
     assert code == 0 and len(df) == 7 and df["rank"].tolist() == list(range(1, 8))
     assert "chapter" not in df.columns and df["scope_title"].nunique() == 1
+
+
+def test_occurrences_count_a_term_inside_longer_terms_too(bundled, tokenizer):
+    """count is what the segmenter cut (产业 alone); occurrences what a reader's search finds (产业园 too)."""
+    from policytext.analysis import keywords as kw
+    from policytext.tokens.segmentation import tokenize
+
+    freqs = kw.term_frequencies(tokenize(bundled, tokenizer=tokenizer)).set_index("term")
+    assert (freqs["occurrences"] >= freqs["count"]).all()
+    s = bundled.structure.sentences
+    body = s[s["part"].eq("body") & s["chapter"].notna()]["text"]
+    for term in ("产业", "发展", "企业"):
+        assert freqs.loc[term, "occurrences"] == sum(t.count(term) for t in body), term
+    assert freqs.loc["产业", "occurrences"] > 2 * freqs.loc["产业", "count"]

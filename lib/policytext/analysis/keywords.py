@@ -35,8 +35,8 @@ import pandas as pd
 from ..tokens.filters import DEFAULT_POS, content_tokens
 from ..tokens.scopes import add_scope, scope_columns, scope_columns_of
 
-__all__ = ["term_frequencies", "document_frequency", "tfidf", "idf_from_tables", "textrank", "keyness",
-           "concordance", "collocations", "top_terms"]
+__all__ = ["term_frequencies", "occurrences", "document_frequency", "tfidf", "idf_from_tables", "textrank",
+           "keyness", "concordance", "collocations", "top_terms"]
 
 
 def _filtered(tokens: pd.DataFrame, include_pos, stopwords: bool, min_len: int) -> pd.DataFrame:
@@ -62,7 +62,9 @@ def term_frequencies(tokens: pd.DataFrame, *, by: str = "report", include_pos=DE
 
     Returns:
         One row per scope and term: the scope's key columns (none for ``report``), ``term``,
-        ``count`` and ``share`` (of the scope's counted tokens), by scope and count.
+        ``count`` (tokens: the term as the segmenter cut it), ``share`` (of the scope's counted
+        tokens) and ``occurrences`` (the term in the scope's text, inside longer terms too: 产业 in
+        产业园 and 文化产业, which ``count`` does not see), by scope and count.
     """
     keys = scope_columns(by)
     content = add_scope(_filtered(tokens, include_pos, stopwords, min_len), by)
@@ -70,7 +72,26 @@ def term_frequencies(tokens: pd.DataFrame, *, by: str = "report", include_pos=DE
     counts = counts.rename(columns={"token": "term"})
     totals = counts.groupby(keys, dropna=False)["count"].transform("sum") if keys else counts["count"].sum()
     counts["share"] = counts["count"] / totals
+    counts["occurrences"] = occurrences(tokens, counts, by=by)
     return _sort(counts, "count")
+
+
+def occurrences(tokens: pd.DataFrame, table: pd.DataFrame, *, by: str = "report") -> list[int]:
+    """How often each ``term`` of ``table`` (with the scope's key columns) occurs in its scope's body
+    text, wherever it stands: inside a longer word as well as alone.  The text is rebuilt from the
+    tokens, so it is the text the counts come from; a removed mask or a sentence end is a break no
+    term crosses.  A reader counting a word with the search box of an editor gets this number."""
+    keys = scope_columns(by)
+    body = add_scope(tokens[tokens["part"].eq("body") & tokens["chapter"].notna()], by)
+    texts: dict[tuple, str] = {}
+    for key, group in (body.groupby(keys, dropna=False, sort=False) if keys else [((), body)]):
+        starts, ends = group["clean_start"].to_numpy(), group["clean_end"].to_numpy()
+        breaks = np.concatenate(([False], (starts[1:] != ends[:-1]) | (group["sentence"].to_numpy()[1:]
+                                                                          != group["sentence"].to_numpy()[:-1])))
+        texts[key if isinstance(key, tuple) else (key,)] = "".join(
+            ("\0" + w if b else w) for w, b in zip(group["token"].tolist(), breaks))
+    scope_of = (zip(*(table[k].tolist() for k in keys)) if keys else (() for _ in range(len(table))))
+    return [texts.get(tuple(k), "").count(term) for k, term in zip(scope_of, table["term"].tolist())]
 
 
 def top_terms(freqs: pd.DataFrame, n: int = 20, *, score: str = "count") -> pd.DataFrame:
