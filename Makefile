@@ -13,7 +13,7 @@ RUNPY  := PYTHONPATH=lib $(BIN)/python
 # a value quoted for the shell: spaces, quotes and $ in REPORT, FOLDER or OUT pass through unchanged
 quote   = '$(subst ','\'',$(1))'
 
-.PHONY: setup run lab test check lint bench clean help
+.PHONY: setup run lab test check lint bench handouts clean help
 
 help:
 	@echo "make run     analyse REPORT (default: the bundled report) and compare the reports of FOLDER (default:"
@@ -22,6 +22,7 @@ help:
 	@echo "make test    run the whole test suite (import contract, unit tests, notebooks, site, corpus)"
 	@echo "make check   the quick loop: import contract and unit tests (no notebooks, site or corpus runs)"
 	@echo "make bench   time the library on the bundled report and the bundled corpus (data/raw/corpus)"
+	@echo "make handouts  student copies of the notebooks without solutions, and the answer key (build/handouts/)"
 	@echo "make setup   create $(VENV) and install the pinned dependencies (run and test do this)"
 	@echo "make clean   remove generated files (build/, data/processed/, caches)"
 
@@ -52,6 +53,9 @@ check: lint
 
 bench: setup
 	$(RUNPY) tests/benchmarks/bench.py
+
+handouts: setup
+	$(RUNPY) -m policybook.handouts build/handouts
 
 clean:
 	rm -rf build _build data/processed .pytest_cache .hypothesis .import_linter_cache

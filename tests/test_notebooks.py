@@ -164,3 +164,21 @@ def test_a_number_the_run_did_not_produce_is_caught(tmp_path):
     nb.cells.append(nbformat.v4.new_markdown_cell("Three topics are stable (0.87)."))
     nbformat.write(nb, str(path))
     assert [c.split(":")[1].split()[0] for c in unsupported_claims(path)] == ["0.87"]
+
+
+def test_handouts_keep_the_exercises_and_leak_no_solution(tmp_path):
+    """The student copies of `make handouts`: no cell of a solution, not a line of its text."""
+    from policybook.handouts import write_handouts
+
+    students = write_handouts(tmp_path)
+    assert len(students) == len(NOTEBOOKS)
+    for student, source in zip(sorted(students), sorted(NOTEBOOKS)):
+        original, copy = nbformat.read(source, as_version=4), nbformat.read(student, as_version=4)
+        solutions = [c for c in original.cells if "solution" in c.metadata.get("tags", [])]
+        assert solutions, source.name
+        text = "\n".join(c.source for c in copy.cells)
+        shared = "\n".join(c.source for c in original.cells if c not in solutions)  # lines the lesson has too
+        for cell in solutions:
+            lines = [l.strip() for l in cell.source.splitlines() if len(l.strip()) > 25 and l.strip() not in shared]
+            assert not any(l in text for l in lines), (source.name, [l for l in lines if l in text][:1])
+        assert "## Exercises" in text and (tmp_path / "answer-key" / source.name).read_bytes() == source.read_bytes()

@@ -26,7 +26,9 @@ __all__ = ["build_site", "GENERATED_PAGES", "landing_page", "report_paragraph", 
 
 #: Files of notebooks/ that the book needs besides the notebooks (``index.md`` is filled in by
 #: :func:`landing_page`).
-BOOK_FILES = ("_config.yml",)
+BOOK_FILES = ("_config.yml", "teaching.md")
+#: Pages written by hand, after the notebooks and before the generated ones.
+STATIC_PAGES = ("teaching",)
 
 
 #: Pages generated from the library at build time (never typed twice), after the notebooks.
@@ -36,7 +38,7 @@ GENERATED_PAGES = ("methods", "glossary", "data")
 def _toc(executed: list[Path]) -> str:
     lines = ["format: jb-book", "root: index", "chapters:"]
     lines += [f"  - file: {nb.stem}" for nb in executed]
-    lines += [f"  - file: {page}" for page in GENERATED_PAGES]
+    lines += [f"  - file: {page}" for page in (*STATIC_PAGES, *GENERATED_PAGES)]
     return "\n".join(lines) + "\n"
 
 
