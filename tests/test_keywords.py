@@ -64,6 +64,17 @@ def test_pos_filter_is_choosable(tokens):
     assert "推进" not in set(nouns["term"]) and "推进" in set(kw.term_frequencies(tokens)["term"])
 
 
+
+def test_policy_words_the_tagger_mistags_are_counted(tokens):
+    """落实 and 健全 are tagged as adjectives (a); the content-word list keeps them, and only them."""
+    assert set(tokens.loc[tokens["token"].isin(["落实", "健全"]), "pos"]) == {"a"}
+    counted = set(kw.term_frequencies(tokens)["term"])
+    assert {"落实", "健全"} <= counted
+    from policytext.tokens.filters import content_tokens
+    assert not {"落实", "健全"} & set(content_tokens(tokens, content_words=False)["token"])
+    assert not {"重要", "重大"} & counted  # evaluative adjectives stay out
+
+
 def _two_part_report():
     fruit = "全年苹果产量增长，苹果出口扩大，苹果品牌建设加强，苹果种植面积增加。"
     plan = "今年要发展柑橘种植，扩大柑橘出口，加强柑橘品牌建设，提高柑橘产量。"

@@ -8,7 +8,8 @@ import pytest
 
 from policytext import paths
 from policytext.text.lexicons import USERDICT, load_stopwords, read_userdict
-from policytext.tokens.segmentation import PolicyTokenizer, segment, tokenize
+from policytext.document.report import report_from_text
+from policytext.tokens.segmentation import PolicyTokenizer, learned_names, segment, tokenize
 
 TERMS = [t.word for t in read_userdict(USERDICT)]
 FRAME = "我们要大力推进{}，取得新成效。"
@@ -112,6 +113,26 @@ def test_tokens_table_points_into_the_raw_text(bundled, tokenizer):
     assert mismatches == []
     assert not df["token"].str.contains(r"\*").any()
     assert df["stopword"].any() and df["dict_term"].any()
+
+
+def test_names_the_segmenter_splits_are_learned_from_the_report(bundled, tokenizer):
+    """青山镇 (青/山镇) and 红钢城 (红/钢城) are one token; 钢城 stays a name of its own where it stands alone."""
+    split = tokenize(bundled, tokenizer=tokenizer, learn_names=False)
+    joined = tokenize(bundled, tokenizer=tokenizer)
+    assert {"山镇", "红"} <= set(split["token"]) and not {"山镇", "红"} & set(joined["token"])
+    assert {"红钢城", "青山镇老城"} <= set(joined["token"]) and "钢城" in set(joined["token"])
+    raw = bundled.raw_text
+    assert all(raw[r.start:r.end] == r.token for r in joined[joined["token"].isin(["红钢城", "青山镇老城"])].itertuples())
+    assert {"红钢城", "青山镇"} <= set(learned_names(split)["name"])  # 青山镇老城 in the second pass
+    assert joined[joined["token"].eq("红钢城")]["pos"].eq("nz").all()
+
+
+def test_words_that_occur_apart_are_not_joined(tokenizer):
+    """和/农村 ends with a place word and recurs, but 农村 stands alone elsewhere: no name."""
+    doc = report_from_text("一、工作回顾\n加强城市和农村建设。统筹城市和农村发展。农村面貌改善，农村道路通达。\n")
+    tokens = tokenize(doc, tokenizer=tokenizer)
+    assert learned_names(tokenize(doc, tokenizer=tokenizer, learn_names=False)).empty
+    assert "农村" in set(tokens["token"])
 
 
 def test_stopwords_combine_general_and_policy_lists():

@@ -43,6 +43,20 @@ def test_methods_page_reports_measured_numbers():
     assert "held_out" in page
 
 
+def test_primer_computes_each_example_twice_and_stops_when_they_disagree(monkeypatch):
+    from policybook.primer import primer_page
+    from policytext.analysis import topics
+
+    page = primer_page()
+    for heading in ("## TF-IDF", "## Weighted log-odds", "## Precision, recall", "## Jaccard", "## NMF",
+                    "## Communities", "## A bootstrap band", "## MinHash"):
+        assert heading in page
+    assert "Greene, O'Callaghan & Cunningham 2014" in page and "Broder 1997" in page
+    monkeypatch.setattr(topics, "average_jaccard", lambda a, b: 0.0)  # a library that no longer does what the page says
+    with pytest.raises(AssertionError, match="average Jaccard"):
+        primer_page()
+
+
 def test_data_page_offers_downloads(tmp_path):
     tables = tmp_path / "tables"
     tables.mkdir()

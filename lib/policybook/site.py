@@ -20,6 +20,7 @@ from policytext.errors import PolicyTextError
 from policytext.text.lexicons import read_tsv
 
 from .notebooks import notebooks
+from .primer import primer_page
 
 __all__ = ["build_site", "GENERATED_PAGES", "landing_page", "report_paragraph", "key_figures", "glossary_page",
            "data_page", "methods_page"]
@@ -32,7 +33,7 @@ STATIC_PAGES = ("teaching",)
 
 
 #: Pages generated from the library at build time (never typed twice), after the notebooks.
-GENERATED_PAGES = ("methods", "glossary", "data")
+GENERATED_PAGES = ("primer", "methods", "glossary", "data")
 
 
 def _toc(executed: list[Path]) -> str:
@@ -185,6 +186,10 @@ def methods_page() -> str:
             ("cleaning", "passes with a lossless audit; raw text rebuilt exactly from cleaned text + audit", "this project"),
             ("segmentation", "jieba-rs (rjieba) with a policy dictionary; jieba as reference backend",
              "Sun Junyi, jieba; jieba-rs"),
+            ("names", "split names joined when the second piece ends with a place word and the pieces hardly "
+                      "occur apart in the report", "this project; place words after the State Council's 地名管理条例 (2022)"),
+            ("TF-IDF", "term share × smoothed inverse document frequency ln((1+N)/(1+df))+1 over paragraphs",
+             "Spärck Jones (1972), *Journal of Documentation* 28(1); Salton & Buckley (1988)"),
             ("keyness", "weighted log-odds ratio, informative Dirichlet prior, z-scores",
              "Monroe, Colaresi & Quinn (2008), *Political Analysis* 16(4)"),
             ("keywords", "TextRank on our segmentation", "Mihalcea & Tarau (2004), EMNLP"),
@@ -194,7 +199,13 @@ def methods_page() -> str:
             ("topics", "NMF; number of topics by stability: models refitted on random 80% subsets of the "
                        "paragraphs against the model of all, average Jaccard of matched topics' top terms",
              "Greene, O'Callaghan & Cunningham (2014), ECML PKDD"),
-            ("communities", "greedy modularity", "Clauset, Newman & Moore (2004)"),
+            ("communities", "greedy modularity", "Clauset, Newman & Moore (2004), *Physical Review E* 70"),
+            ("theme labels", "dictionary hits per sentence; one-vs-rest logistic regression as the trained baseline",
+             "this project; scikit-learn (Pedregosa et al. 2011)"),
+            ("intervals", "percentile bootstrap over sentences (scores) and paragraphs (shares), fixed seed",
+             "Efron (1979), *Annals of Statistics* 7(1)"),
+            ("coder agreement", "Cohen's kappa; span F1 between coders", "Cohen (1960), *Educational and Psychological "
+                                "Measurement* 20(1)"),
             ("indicators", "a number grammar with documented exclusions and context rules", "this project"),
         ]),
         "## Theme dictionaries\n",
@@ -353,6 +364,7 @@ def build_site(executed_dir: Path, *, book_dir: Path, html_dir: Path, tables: Pa
     (book_dir / "glossary.md").write_text(glossary_page(), encoding="utf-8")
     (book_dir / "data.md").write_text(data_page(book_dir, tables), encoding="utf-8")
     (book_dir / "methods.md").write_text(methods_page(), encoding="utf-8")
+    (book_dir / "primer.md").write_text(primer_page(), encoding="utf-8")
     jb = Path(sys.executable).with_name("jupyter-book")
     done = subprocess.run([str(jb), "build", str(book_dir), "--warningiserror", "--keep-going", "--quiet"],
                           capture_output=True, text=True, env=_book_env())

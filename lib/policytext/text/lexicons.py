@@ -18,11 +18,13 @@ from typing import NamedTuple
 
 from .. import paths
 
-__all__ = ["DictTerm", "Unit", "read_userdict", "read_tsv", "load_stopwords", "load_units", "cue_words",
+__all__ = ["DictTerm", "Unit", "read_userdict", "read_tsv", "load_stopwords", "load_content_words", "load_units", "cue_words",
            "cue_pattern", "USERDICT", "CUES"]
 
 USERDICT = paths.RESOURCES / "userdict.txt"
 POLICY_STOPWORDS = paths.RESOURCES / "stopwords_policy.txt"
+#: Policy words the tagger mis-tags, kept by the content filter whatever their tag.
+CONTENT_WORDS = paths.RESOURCES / "content_words.txt"
 UNITS = paths.RESOURCES / "units.tsv"
 CUES = paths.RESOURCES / "cues"
 
@@ -93,6 +95,16 @@ def load_stopwords(*, general: bool = True, policy: bool = True) -> frozenset[st
     if policy:
         words |= {l.strip() for l in _content_lines(POLICY_STOPWORDS) if not l.startswith("#")}
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def load_content_words() -> frozenset[str]:
+    """Policy words the content filter keeps whatever their POS tag (``resources/content_words.txt``).
+
+    >>> {"落实", "健全", "养老"} <= load_content_words()
+    True
+    """
+    return frozenset(l.strip() for l in _content_lines(CONTENT_WORDS) if not l.startswith("#"))
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..text.lexicons import load_content_words
+
 __all__ = ["DEFAULT_POS", "content_tokens"]
 
 #: POS tags kept by default: nouns (n, nz, ns, nt, ng, vn …), verbs (v), fixed expressions (l, i),
@@ -18,7 +20,8 @@ DEFAULT_POS = ("n", "nz", "ns", "nt", "ng", "nl", "vn", "v", "l", "i", "j", "an"
 
 
 def content_tokens(tokens: pd.DataFrame, *, include_pos: tuple[str, ...] | None = DEFAULT_POS,
-                   stopwords: bool = True, min_len: int = 2, body_only: bool = True) -> pd.DataFrame:
+                   stopwords: bool = True, min_len: int = 2, body_only: bool = True,
+                   content_words: bool = True) -> pd.DataFrame:
     """The tokens worth counting: chosen POS tags, no stopwords or punctuation, at least ``min_len`` characters.
 
     Args:
@@ -29,6 +32,8 @@ def content_tokens(tokens: pd.DataFrame, *, include_pos: tuple[str, ...] | None 
         min_len: fewest characters of a kept token.
         body_only: keep the report's body (its chapters), leaving out front matter, the closing
             and appendices.
+        content_words: with a tag list, also keep the policy words the tagger mis-tags
+            (``resources/content_words.txt``: 落实 and 健全 tagged as adjectives, 养老 as a name).
 
     Returns:
         The kept rows of ``tokens``, unchanged (punctuation and tokens next to a masked
@@ -37,7 +42,8 @@ def content_tokens(tokens: pd.DataFrame, *, include_pos: tuple[str, ...] | None 
     keep = tokens["token"].str.len() >= min_len
     keep &= ~tokens["punct"] & ~tokens["near_mask"]
     if include_pos is not None:
-        keep &= tokens["pos"].str.startswith(tuple(include_pos)) & ~tokens["pos"].str.startswith(("m", "t", "nr"))
+        tagged = tokens["pos"].str.startswith(tuple(include_pos)) & ~tokens["pos"].str.startswith(("m", "t", "nr"))
+        keep &= (tagged | tokens["token"].isin(load_content_words())) if content_words else tagged
     if stopwords:
         keep &= ~tokens["stopword"]
     if body_only:

@@ -32,13 +32,13 @@ import pandas as pd
 
 from ..options import BACKENDS, DEFAULT_BACKEND
 from ..text.chars import CJK
-from ..text.lexicons import USERDICT, load_stopwords, read_userdict
+from ..text.lexicons import USERDICT, cue_words, load_stopwords, read_userdict
 from ..text.numbers import token_pattern
 
 if TYPE_CHECKING:
     from ..document.report import Report
 
-__all__ = ["Token", "PolicyTokenizer", "get_tokenizer", "segment", "tokenize", "TOKEN_COLUMNS"]
+__all__ = ["Token", "PolicyTokenizer", "get_tokenizer", "segment", "tokenize", "learned_names", "TOKEN_COLUMNS"]
 
 TOKEN_COLUMNS = ["doc_id", "part", "chapter", "section", "paragraph", "sentence", "token", "pos",
                  "start", "end", "clean_start", "clean_end", "stopword", "punct", "dict_term", "near_mask"]
@@ -253,7 +253,7 @@ def _per_distinct(codes: np.ndarray, uniques, test) -> np.ndarray:
 
 
 def tokenize(doc: "Report", *, tokenizer: PolicyTokenizer | None = None,
-             stopwords: frozenset[str] | None = None) -> pd.DataFrame:
+             stopwords: frozenset[str] | None = None, learn_names: bool = True) -> pd.DataFrame:
     """One row per token of a report, with provenance and filters.
 
     Columns: ``doc_id, part, chapter, section, paragraph, sentence`` (where
@@ -262,6 +262,9 @@ def tokenize(doc: "Report", *, tokenizer: PolicyTokenizer | None = None,
     policy list, see :func:`~policytext.lexicons.load_stopwords`), ``punct``,
     ``dict_term`` (a term of the user dictionary) and ``near_mask``.
     Tokens never cross a sentence boundary.
+
+    With ``learn_names`` (the default), the names the segmenter splits and the report itself
+    shows to be one word are joined (青/山镇 → 青山镇, POS ``nz``; see :func:`learned_names`).
     """
     tokenizer = tokenizer or get_tokenizer()
     stopwords = load_stopwords() if stopwords is None else stopwords
@@ -269,8 +272,106 @@ def tokenize(doc: "Report", *, tokenizer: PolicyTokenizer | None = None,
     if len(sentences) > _CHUNK:  # a long report in slices: the Python lists of one slice at a time
         parts = [_tokenize_sentences(doc, sentences.iloc[i:i + _CHUNK], tokenizer, stopwords)
                  for i in range(0, len(sentences), _CHUNK)]
-        return pd.concat(parts, ignore_index=True)
-    return _tokenize_sentences(doc, sentences, tokenizer, stopwords)
+        tokens = pd.concat(parts, ignore_index=True)
+    else:
+        tokens = _tokenize_sentences(doc, sentences, tokenizer, stopwords)
+    return _join_learned_names(tokens) if learn_names else tokens
+
+
+#: POS of a piece that cannot open a name: function words, numbers, time words, punctuation.
+_NOT_A_NAME_PIECE = frozenset({"p", "c", "u", "uj", "ul", "ud", "uz", "ug", "uv", "d", "r", "m", "q", "f", "y", "e",
+                               "o", "x", "t", "zg"})
+_CJK_WORD = re.compile(f"^[{CJK}]+$")
+#: Passes of :func:`_join_learned_names`: a name of three pieces (青/山镇/老城) needs two.
+_NAME_PASSES = 3
+
+
+def learned_names(tokens: pd.DataFrame, *, min_count: int = 2, share: float = 0.8) -> pd.DataFrame:
+    """Names the segmenter split, learned from the report's own tokens.
+
+    jieba knows the names of a country, not of a district: 青山镇 comes out as 青/山镇, 红钢城 as
+    红/钢城, and the pieces then rank as collocations and network nodes.  A pair of adjacent tokens
+    ``first second`` of one sentence is learned as one name when
+
+    * ``second`` ends with a word that ends place names (``resources/cues/place_suffixes.txt``:
+      镇 街 村 城 园 湖 …), the joined name has 3 to 5 characters of Chinese, and ``first`` is not
+      a function word, number or time word;
+    * the pair occurs at least ``min_count`` times;
+    * the pieces hardly occur apart: at least ``share`` of the occurrences of each piece are in the
+      pair, or ``first`` is a single character that occurs only in the pair (红 of 红钢城, where
+      钢城 is also a name of its own).
+
+    The evidence is the report's, so a corpus learns each report's names separately, and the same
+    report always gives the same names.  Columns: ``name, first, second, count``, sorted by name.
+
+    >>> from policytext.document.report import report_from_text
+    >>> doc = report_from_text("一、工作回顾\\n推进青山镇老城改造。完成青山镇道路建设。青山镇面貌一新。\\n")
+    >>> learned_names(tokenize(doc, learn_names=False))["name"].tolist()
+    ['青山镇']
+    """
+    columns = ["name", "first", "second", "count"]
+    if len(tokens) < 2:
+        return pd.DataFrame(columns=columns)
+    codes, uniques = pd.factorize(tokens["token"].to_numpy(dtype=object))
+    suffixes = tuple(sorted(cue_words("place_suffixes")))
+    cjk = _per_distinct(codes, uniques, lambda u: _CJK_WORD.match(u) is not None)
+    ends_a_name = _per_distinct(codes, uniques, lambda u: u.endswith(suffixes))
+    length = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))[codes]
+    can_open = cjk & ~tokens["pos"].isin(_NOT_A_NAME_PIECE).to_numpy()
+    pair = (_adjacent(tokens) & can_open[:-1] & cjk[1:] & ends_a_name[1:]
+            & (length[:-1] + length[1:] >= 3) & (length[:-1] + length[1:] <= 5))
+    i = np.flatnonzero(pair)
+    if not len(i):
+        return pd.DataFrame(columns=columns)
+    counts = pd.DataFrame({"a": codes[i], "b": codes[i + 1]}).value_counts()
+    counts = counts[counts >= min_count]
+    alone = np.bincount(codes, minlength=len(uniques))
+    a, b, n = counts.index.get_level_values(0), counts.index.get_level_values(1), counts.to_numpy()
+    share_a, share_b = n / alone[a], n / alone[b]
+    keep = ((share_a >= share) & (share_b >= share)) | ((_length_of(uniques, a) == 1) & (share_a >= share))
+    first, second = uniques[a[keep]], uniques[b[keep]]
+    table = pd.DataFrame({"name": [x + y for x, y in zip(first, second)], "first": first, "second": second,
+                          "count": n[keep]})
+    return table.sort_values("name", kind="stable").reset_index(drop=True)[columns]
+
+
+def _length_of(uniques, index) -> np.ndarray:
+    """The number of characters of ``uniques[index]``."""
+    return np.fromiter((len(uniques[k]) for k in index), dtype=np.int64, count=len(index))
+
+
+def _adjacent(tokens: pd.DataFrame) -> np.ndarray:
+    """For each token but the last: the next token follows it directly in the same sentence."""
+    return ((tokens["sentence"].to_numpy()[1:] == tokens["sentence"].to_numpy()[:-1])
+            & (tokens["clean_end"].to_numpy()[:-1] == tokens["clean_start"].to_numpy()[1:]))
+
+
+def _join_learned_names(tokens: pd.DataFrame) -> pd.DataFrame:
+    """``tokens`` with each learned name (:func:`learned_names`) one token of POS ``nz``, pass after pass."""
+    for _ in range(_NAME_PASSES):
+        names = learned_names(tokens)
+        if names.empty:
+            break
+        learned = set(zip(names["first"], names["second"]))
+        word = tokens["token"].to_numpy(dtype=object)
+        opens = np.zeros(len(tokens), dtype=bool)
+        maybe = np.flatnonzero(_adjacent(tokens) & pd.Series(word[:-1]).isin(names["first"]).to_numpy()
+                               & pd.Series(word[1:]).isin(names["second"]).to_numpy())
+        opens[maybe] = [(word[i], word[i + 1]) in learned for i in maybe]
+        for i in np.flatnonzero(opens):  # left to right: a token closes at most one name (青/山镇/老城)
+            if i > 0 and opens[i - 1]:
+                opens[i] = False
+        first = np.flatnonzero(opens)
+        second = first + 1
+        tokens = tokens.copy()
+        tokens.loc[first, "token"] = word[first] + word[second]
+        for col in ("end", "clean_end"):
+            tokens.loc[first, col] = tokens[col].to_numpy()[second]
+        tokens.loc[first, "near_mask"] = tokens["near_mask"].to_numpy()[first] | tokens["near_mask"].to_numpy()[second]
+        tokens.loc[first, ["pos"]] = "nz"
+        tokens.loc[first, ["stopword", "punct", "dict_term"]] = False
+        tokens = tokens.drop(index=second).reset_index(drop=True)
+    return tokens
 
 
 #: Sentences tokenized at once.  A report of a few thousand sentences is one slice; a 10 MB text
