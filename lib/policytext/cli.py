@@ -43,6 +43,8 @@ examples:
   policytext indicators data/raw/2018_district_qingshan.txt --format csv -o indicators.csv
   policytext targets data/raw/corpus --format csv -o targets.csv
   policytext analyze data/raw/corpus --out data/processed/corpus
+  policytext reuse data/raw/corpus/2026_province_hebei.txt data/raw/corpus/2026_province_shanxi.txt --min-chars 40
+  policytext reuse data/raw/corpus --format csv -o reuse.csv
 
 CSV files are UTF-8 with a byte-order mark (Excel shows Chinese correctly).
 Offsets `start`/`end` index the raw text as decoded (line endings untouched).
@@ -228,6 +230,45 @@ def cmd_targets(args) -> int:
     return EXIT_OK
 
 
+def cmd_reuse(args) -> int:
+    from .analysis.reuse import find_reuse, shared_passages
+    from .corpus.analyze import expand
+
+    files = expand(args.reports)
+    if len(files) < 2:
+        raise PolicyTextError(f"reuse compares reports: give two REPORT files or a folder holding two or more "
+                              f"({len(files)} found)")
+    options = {"min_chars": args.min_chars, "max_gap": args.max_gap}
+    if len(files) == 2 and not any(p.is_dir() for p in args.reports) and not args.all_pairs:
+        a, b = (_read(p) for p in files)
+        _emit(args, shared_passages(a, b, **options))
+    else:
+        _emit(args, find_reuse([_read(p) for p in files], pairs="all" if args.all_pairs else "lsh",
+                               threshold=args.threshold, **options))
+    return EXIT_OK
+
+
+def _number(kind, low, high=None):
+    """An argparse type: a ``kind`` (int or float) between ``low`` and ``high``, else a usage error."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{text} is outside {low}..{high if high is not None else ''}")
+        return value
+    return parse
+
+
+def _local_cluster(text: str) -> str:
+    """An argparse type: ``local`` or ``local:N`` (N ≥ 1), else a usage error."""
+    name, sep, count = text.partition(":")
+    if name != "local" or (sep and not (count.isdigit() and int(count) >= 1)):
+        raise argparse.ArgumentTypeError(f"{text!r}: give local or local:N, N a number of workers")
+    return text
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised where the program is, so that it stops as on Ctrl-C: ``analyze`` stops its
     workers and leaves the previous tables, and the exit status is 143."""
@@ -254,9 +295,13 @@ def _sigterm_as_interrupt():
 def cmd_analyze(args) -> int:
     from .corpus.analyze import analyze
 
+    if args.scheduler and args.jobs:  # a usage error
+        print("policytext analyze: error: --jobs counts this machine's worker processes; with --scheduler the "
+              "cluster's workers do the work", file=sys.stderr)
+        return EXIT_USAGE
     with _sigterm_as_interrupt():
         result = analyze(args.reports, args.out, jobs=args.jobs, force=args.force, progress=not args.no_progress,
-                         backend=args.backend, overwrite=args.overwrite)
+                         backend=args.backend, overwrite=args.overwrite, scheduler=args.scheduler or args.cluster)
     _warn_from_reports_table(result.out)
     for failure in result.failures:
         print(f"policytext: error: {failure['reason']}", file=sys.stderr)
@@ -284,7 +329,8 @@ def build_parser() -> argparse.ArgumentParser:
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         p.add_argument("reports", nargs="+", metavar="REPORT" if name != "analyze" else "PATH",
                        help="report file (.txt in UTF-8/GB18030/UTF-16, or a saved .html page)"
-                            + ("; a folder stands for the report files in it" if name in ("analyze", "targets") else ""))
+                            + ("; a folder stands for the report files in it" if name in ("analyze", "targets", "reuse")
+                               else ""))
         p.set_defaults(func=func)
         return p
 
@@ -334,6 +380,18 @@ def build_parser() -> argparse.ArgumentParser:
                                     "beside last year's result and, from a later report of the same place, the "
                                     "result achieved, met or not (REPORT may be a folder)")
     output_options(p)
+    p = add("reuse", cmd_reuse, "passages two reports share (raw offsets, chapter and section of each side, a "
+                                "boilerplate flag); with a folder or more than two reports, every pair that "
+                                "MinHash LSH finds")
+    p.add_argument("--min-chars", type=_number(int, 10), default=40, metavar="N",
+                   help="fewest Chinese characters, letters and digits of a passage (default: 40)")
+    p.add_argument("--max-gap", type=_number(int, 0, 100), default=8, metavar="N",
+                   help="largest edit bridged inside a passage, in characters (default: 8)")
+    p.add_argument("--threshold", type=_number(float, 0.05, 1.0), default=0.3, metavar="J",
+                   help="LSH threshold: estimated Jaccard similarity of two 100-character windows (default: 0.3)")
+    p.add_argument("--all-pairs", action="store_true",
+                   help="align every pair of reports, not only the LSH candidates (quadratic; finds short passages too)")
+    output_options(p)
     p = add("analyze", cmd_analyze, "write every table of every report to a folder (CSV and Parquet), in "
                                     "parallel, cached by content; failures listed in failures.csv")
     p.add_argument("--out", required=True, metavar="DIR",
@@ -345,6 +403,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite", action="store_true",
                    help="replace files in DIR that analyze did not write where its tables go (tokens.csv, "
                         "parquet/tokens/, …); without it such a file stops the run. Other files are never touched")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run the reports on the Dask cluster of this scheduler (tcp://host:8786; needs "
+                            "policytext[cluster]; the workers need this policytext and the input files and DIR "
+                            "at the same paths)")
+    where.add_argument("--cluster", type=_local_cluster, metavar="local[:N]",
+                       help="run the reports on a Dask cluster of N worker processes started on this machine "
+                            "(default N: --jobs, else all cores)")
     return parser
 
 
