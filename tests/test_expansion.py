@@ -257,3 +257,15 @@ def test_the_review_lists_what_the_corpus_run_gives(review):
     _, fresh, _ = expansion.corpus_candidates()
     columns = ["theme", "term", "count", "doc_id", "start", "end"]
     assert fresh[columns].reset_index(drop=True).equals(review[columns].reset_index(drop=True))
+
+
+
+def test_a_cached_model_is_the_model_training_gives(synthetic, tmp_path):
+    """The cache returns what training gives; another setting (or corpus) trains again."""
+    model, tables, _ = synthetic
+    first = expansion.train_vectors(tables, **SETTINGS, cache=tmp_path)
+    again = expansion.train_vectors(tables, **SETTINGS, cache=tmp_path)
+    assert len(list(tmp_path.glob("word2vec-*.model"))) == 1
+    assert fingerprint(first) == fingerprint(again) == fingerprint(model)
+    expansion.train_vectors(tables, **{**SETTINGS, "epochs": 11}, cache=tmp_path)
+    assert len(list(tmp_path.glob("word2vec-*.model"))) == 2 and not list(tmp_path.glob(".tmp-*"))

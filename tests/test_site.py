@@ -57,6 +57,21 @@ def test_primer_computes_each_example_twice_and_stops_when_they_disagree(monkeyp
         primer_page()
 
 
+def test_generated_pages_are_reused_until_what_they_are_computed_from_changes(tmp_path, monkeypatch):
+    calls = []
+
+    def build():
+        calls.append(1)
+        return f"# page {len(calls)}\n"
+
+    monkeypatch.setattr(book, "page_inputs_digest", lambda: "one")
+    assert book.cached_page("methods", build, cache=tmp_path) == "# page 1\n"
+    assert book.cached_page("methods", build, cache=tmp_path) == "# page 1\n" and len(calls) == 1
+    monkeypatch.setattr(book, "page_inputs_digest", lambda: "two")  # a rule, a lexicon or an annotation changed
+    assert book.cached_page("methods", build, cache=tmp_path) == "# page 2\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["methods-two.md"]
+
+
 def test_data_page_offers_downloads(tmp_path):
     tables = tmp_path / "tables"
     tables.mkdir()

@@ -28,7 +28,7 @@ def tokens(bundled, tokenizer):
     return tokenize(bundled, tokenizer=tokenizer)
 
 
-@pytest.mark.parametrize("name", ["policy_domains", "new_development_concepts", "environment_attention"])
+@pytest.mark.parametrize("name", ["policy_domains", "policy_domains_expanded", "new_development_concepts", "environment_attention"])
 def test_shipped_dictionaries_cite_their_sources(name):
     d = themes.load_dictionary(name)
     assert d.name == name and d.desc and d.refer and d.categories

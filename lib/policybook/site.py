@@ -9,10 +9,12 @@ the generated methods, glossary and data pages; the CJK web font.  It then build
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from policytext import paths
@@ -23,7 +25,7 @@ from .notebooks import notebooks
 from .primer import primer_page
 
 __all__ = ["build_site", "GENERATED_PAGES", "landing_page", "report_paragraph", "key_figures", "glossary_page",
-           "data_page", "methods_page"]
+           "data_page", "methods_page", "cached_page"]
 
 #: Files of notebooks/ that the book needs besides the notebooks (``index.md`` is filled in by
 #: :func:`landing_page`).
@@ -202,6 +204,17 @@ def methods_page() -> str:
             ("communities", "greedy modularity", "Clauset, Newman & Moore (2004), *Physical Review E* 70"),
             ("theme labels", "dictionary hits per sentence; one-vs-rest logistic regression as the trained baseline",
              "this project; scikit-learn (Pedregosa et al. 2011)"),
+            ("attention over time", "theme shares report by report; the largest shifts named by the keyness of the "
+                                    "theme's matched entries", "陈诗一 & 陈登科 (2018); Monroe, Colaresi & Quinn (2008)"),
+            ("shared passages", "character 10-gram seeds chained across small gaps into passages, raw offsets on both "
+                                "sides; formula sentences and passages in half the folder flagged as boilerplate",
+             "Smith, Cordell & Dillon (2013), *American Literary History* 25(4) (passim)"),
+            ("candidate pairs", "MinHash of character 5-gram shingles of 100-character windows, LSH banding (datasketch)",
+             "Broder (1997), *Compression and Complexity of Sequences*"),
+            ("report similarity", "cosine of TF-IDF vectors of content words", "Salton & Buckley (1988)"),
+            ("dictionary expansion", "skip-gram word2vec on the corpus (one worker, fixed seed); candidates by mean cosine "
+                                     "to a domain's nearest entries, accepted by a reviewer",
+             "Mikolov et al. (2013), NIPS; the review in `data/annotations/dictionary_expansion_review.csv`"),
             ("intervals", "percentile bootstrap over sentences (scores) and paragraphs (shares), fixed seed",
              "Efron (1979), *Annals of Statistics* 7(1)"),
             ("coder agreement", "Cohen's kappa; span F1 between coders", "Cohen (1960), *Educational and Psychological "
@@ -227,6 +240,7 @@ def methods_page() -> str:
         _table(list(summary.columns), summary.itertuples(index=False)),
         _table(list(per_theme.columns), per_theme.itertuples(index=False)),
         *_multi_theme_section(),
+        *_expansion_section(),
         "## Known limits\n",
         f"- Subjects of quantities come from part-of-speech patterns: {1 - score.subject_accuracy:.0%} of the matched "
         "mentions above have a wrong subject, on the report the rules were written on.\n"
@@ -270,11 +284,19 @@ def _multi_report_sections() -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4)
+def _theme_predictions(dictionary: str):
+    """The labels of every hand-labelled corpus sentence by ``dictionary`` and the classifier, once per build."""
+    from policytext.analysis.evaluation import theme_label_predictions
+
+    return theme_label_predictions(dictionary=dictionary)
+
+
 def _multi_theme_section() -> list[str]:
     """The dictionary and the supervised baseline against the theme labels of sentences of other reports."""
     from policytext.analysis.evaluation import theme_label_scores
 
-    scores = theme_label_scores()
+    scores = theme_label_scores(_theme_predictions("policy_domains"))
     if scores.empty:
         return []
     scores = scores.assign(exact_95ci=[f"{a:.3f}–{b:.3f}" for a, b in zip(scores["exact_low"], scores["exact_high"])],
@@ -290,6 +312,30 @@ def _multi_theme_section() -> list[str]:
             "sentences. Intervals: 95% bootstrap over sentences.\n",
             _table(columns, scores[columns].itertuples(index=False)),
             _labeller_verdict(scores)]
+
+
+def _expansion_section() -> list[str]:
+    """The dictionary grown by word2vec and reviewed by hand, against the original, on the same hand labels."""
+    from policytext.analysis.evaluation import theme_label_scores
+
+    rows = []
+    for name in ("policy_domains", "policy_domains_expanded"):
+        scores = theme_label_scores(_theme_predictions(name))
+        scores = scores[(scores["labeller"] == "dictionary") & (scores["level"] == "all")]
+        rows += [(name, r.set, r.sentences, f"{r.exact:.3f} ({r.exact_low:.3f}–{r.exact_high:.3f})",
+                  f"{r.f1:.3f} ({r.f1_low:.3f}–{r.f1_high:.3f})") for r in scores.itertuples()]
+    held = {r[0]: r for r in rows if r[1] == "held_out"}
+    verdict = ""
+    if len(held) == 2:
+        verdict = (f"On the held-out sentences, the reviewed expansion gives exact match {held['policy_domains_expanded'][3]} "
+                   f"against {held['policy_domains'][3]} for the original, F1 {held['policy_domains_expanded'][4]} against "
+                   f"{held['policy_domains'][4]}. The development sentences come from reports the vectors were trained "
+                   "on; only the held-out ones measure the expansion.\n")
+    return ["### Dictionary grown from the corpus\n",
+            "`policy_domains_expanded`: the original entries and the word2vec candidates a reviewer accepted (notebook 06; "
+            "vectors trained on the corpus reports outside the held-out set). The same sentences and measures as above "
+            "(95% bootstrap intervals in brackets).\n",
+            _table(["dictionary", "set", "sentences", "exact", "F1"], rows), verdict]
 
 
 def _labeller_verdict(scores) -> str:
@@ -336,6 +382,45 @@ def _agreement_section() -> list[str]:
             _table(list(themes.columns), themes.itertuples(index=False))]
 
 
+#: Where generated pages are kept between builds (see :func:`cached_page`).
+PAGE_CACHE = paths.BUILD / "cache" / "pages"
+
+
+def page_inputs_digest() -> str:
+    """A digest of everything a generated page is computed from: the library's code and resources, this
+    build tool's code, the hand annotations, the bundled report and the corpus."""
+    from policytext.corpus.analyze import library_fingerprint
+
+    digest = hashlib.sha256(library_fingerprint().encode())
+    for folder in (Path(__file__).parent, paths.ANNOTATIONS, paths.CORPUS):
+        for f in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if f.is_file() and "__pycache__" not in f.parts:
+                digest.update(f.relative_to(folder).as_posix().encode() + b"\0" + f.read_bytes())
+    digest.update(paths.BUNDLED_REPORT.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cached_page(name: str, build, *, cache: Path | None = None) -> str:
+    """The page ``name`` as ``build()`` makes it, from the cache when nothing it is computed from changed.
+
+    The Methods page scores the extractors on every annotated report (most of a minute); a rebuild
+    after a change to a notebook's prose reuses it.  The cache is keyed by :func:`page_inputs_digest`,
+    so a change to a rule, a lexicon, an annotation or this tool recomputes it.
+    """
+    folder = PAGE_CACHE if cache is None else cache
+    path = folder / f"{name}-{page_inputs_digest()}.md"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    text = build()
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob(f"{name}-*.md"):
+        old.unlink()
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)  # a page is complete or absent, never half written
+    return text
+
+
 def _book_env() -> dict[str, str]:
     """The environment of the Jupyter Book process: quiet, with ``lib/`` on the path for this package's
     Sphinx extension (:mod:`policybook.sphinx_offline`, loaded by ``notebooks/_config.yml``)."""
@@ -363,8 +448,8 @@ def build_site(executed_dir: Path, *, book_dir: Path, html_dir: Path, tables: Pa
     _ship_font(book_dir)
     (book_dir / "glossary.md").write_text(glossary_page(), encoding="utf-8")
     (book_dir / "data.md").write_text(data_page(book_dir, tables), encoding="utf-8")
-    (book_dir / "methods.md").write_text(methods_page(), encoding="utf-8")
-    (book_dir / "primer.md").write_text(primer_page(), encoding="utf-8")
+    (book_dir / "methods.md").write_text(cached_page("methods", methods_page), encoding="utf-8")
+    (book_dir / "primer.md").write_text(cached_page("primer", primer_page), encoding="utf-8")
     jb = Path(sys.executable).with_name("jupyter-book")
     done = subprocess.run([str(jb), "build", str(book_dir), "--warningiserror", "--keep-going", "--quiet"],
                           capture_output=True, text=True, env=_book_env())

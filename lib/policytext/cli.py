@@ -370,8 +370,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("themes", cmd_themes, "attention to each policy theme per scope: share of words and of sentences, "
                                   "with the matched terms")
     p.add_argument("--dictionary", default="policy_domains", metavar="FILE",
-                   help="a shipped dictionary (policy_domains, new_development_concepts, environment_attention) "
-                        "or a YAML file in cntext's schema (default: policy_domains)")
+                   help="a shipped dictionary (policy_domains, policy_domains_expanded, new_development_concepts, "
+                        "environment_attention) or a YAML file in cntext's schema (default: policy_domains)")
     p.add_argument("--by", choices=(*SCOPES, "sentence"), default="section",
                    help="scope of the shares (default: section), or sentence: one row per sentence with its labels "
                         "and the entries matched")

@@ -35,6 +35,8 @@ shapes the dictionary that is scored on them.
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
 import re
 import zlib
 from pathlib import Path
@@ -151,7 +153,7 @@ def train_vectors(token_tables, *, vector_size: int = EXPANSION["vector_size"], 
                   min_count: int = EXPANSION["min_count"], epochs: int = EXPANSION["epochs"],
                   seed: int = EXPANSION["seed"], sg: int = EXPANSION["sg"], negative: int = EXPANSION["negative"],
                   sample: float = EXPANSION["sample"], include_pos: tuple[str, ...] | None = DEFAULT_POS,
-                  stopwords: bool = True, min_len: int = 2):
+                  stopwords: bool = True, min_len: int = 2, cache: str | Path | None = None):
     """Word2vec (gensim) trained on the content tokens of each sentence of ``token_tables``.
 
     Args:
@@ -159,6 +161,9 @@ def train_vectors(token_tables, *, vector_size: int = EXPANSION["vector_size"], 
         vector_size, window, min_count, epochs, seed, sg, negative, sample: word2vec's settings;
             the defaults are those of the shipped expansion, :data:`EXPANSION` says why.
         include_pos, stopwords, min_len: the content-token filter.
+        cache: a folder where the trained model is kept, named by a digest of the training sentences,
+            the settings and gensim's version: the same corpus and settings load it instead of
+            training again (the same model, as training is deterministic).
 
     The model is the same on every run with the same arguments: one worker thread (gensim's only
     deterministic setting), the seed for the initial vectors and the sampling, and a string hash
@@ -171,11 +176,28 @@ def train_vectors(token_tables, *, vector_size: int = EXPANSION["vector_size"], 
     """
     from gensim.models import Word2Vec
 
+    import gensim
+
     sentences = training_sentences(token_tables, include_pos=include_pos, stopwords=stopwords, min_len=min_len)
     if not sentences:
         raise PolicyTextError("no content tokens to train word vectors on")
-    return Word2Vec(sentences, vector_size=vector_size, window=window, min_count=min_count, epochs=epochs,
-                    seed=seed, sg=sg, negative=negative, sample=sample, hs=0, workers=1, hashfxn=stable_hash)
+    settings = dict(vector_size=vector_size, window=window, min_count=min_count, epochs=epochs, seed=seed, sg=sg,
+                    negative=negative, sample=sample)
+    stored = None
+    if cache is not None:
+        digest = hashlib.sha256(repr((gensim.__version__, sorted(settings.items()))).encode())
+        for sentence in sentences:
+            digest.update("\x1f".join(sentence).encode("utf-8") + b"\x1e")
+        stored = Path(cache) / f"word2vec-{digest.hexdigest()[:16]}.model"
+        if stored.is_file():
+            return Word2Vec.load(str(stored))
+    model = Word2Vec(sentences, **settings, hs=0, workers=1, hashfxn=stable_hash)
+    if stored is not None:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        temporary = stored.with_name(f".tmp-{os.getpid()}-{stored.name}")
+        model.save(str(temporary), separately=[])  # one file, whatever the size of its arrays
+        os.replace(temporary, stored)  # complete or absent: a stopped run leaves no half model
+    return model
 
 
 def _related(word: str, entries: list[str]) -> bool:

@@ -51,7 +51,7 @@ def _sort(table: pd.DataFrame, score: str) -> pd.DataFrame:
 
 
 def term_frequencies(tokens: pd.DataFrame, *, by: str = "report", include_pos=DEFAULT_POS, stopwords: bool = True,
-                     min_len: int = 2) -> pd.DataFrame:
+                     min_len: int = 2, with_occurrences: bool = True) -> pd.DataFrame:
     """Counts of each term per scope.
 
     Args:
@@ -59,6 +59,8 @@ def term_frequencies(tokens: pd.DataFrame, *, by: str = "report", include_pos=DE
         by: ``report``, ``chapter``, ``section`` or ``paragraph`` (see :mod:`policytext.tokens.scopes`).
         include_pos, stopwords, min_len: the content-token filter
             (:func:`~policytext.tokens.filters.content_tokens`).
+        with_occurrences: add ``occurrences`` (a search of the scope's text for every term: leave it
+            out when only the top terms will be kept, and add it to them with :func:`occurrences`).
 
     Returns:
         One row per scope and term: the scope's key columns (none for ``report``), ``term``,
@@ -72,7 +74,8 @@ def term_frequencies(tokens: pd.DataFrame, *, by: str = "report", include_pos=DE
     counts = counts.rename(columns={"token": "term"})
     totals = counts.groupby(keys, dropna=False)["count"].transform("sum") if keys else counts["count"].sum()
     counts["share"] = counts["count"] / totals
-    counts["occurrences"] = occurrences(tokens, counts, by=by)
+    if with_occurrences:
+        counts["occurrences"] = occurrences(tokens, counts, by=by)
     return _sort(counts, "count")
 
 
