@@ -188,33 +188,30 @@ def match_terms(tokens: pd.DataFrame, dictionary: ThemeDictionary | str | Path =
     ends = body["clean_end"].to_numpy(dtype=np.int64)
     sentence = body["sentence"].to_numpy()
     # one string of the body: adjacent tokens joined, a break (\0) where text was dropped or a sentence ends
-    joined_at = np.empty(len(words), dtype=np.int64)  # where each token starts in the joined string
-    pieces, position = [], 0
-    for k, word in enumerate(words):
-        if k and (starts[k] != ends[k - 1] or sentence[k] != sentence[k - 1]):
-            pieces.append("\0")
-            position += 1
-        joined_at[k] = position
-        pieces.append(word)
-        position += len(word)
-    text = "".join(pieces)
-    near_mask = body["near_mask"].to_numpy(dtype=bool)
-    raw_start = body["start"].to_numpy(dtype=np.int64)
-    raw_end = body["end"].to_numpy(dtype=np.int64)
-    name = body["pos"].str.startswith(NAME_TAGS).to_numpy(dtype=bool)
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    breaks = np.zeros(len(words), dtype=bool)
+    breaks[1:] = (starts[1:] != ends[:-1]) | (sentence[1:] != sentence[:-1])
+    joined_at = np.cumsum(lengths + breaks) - lengths  # where each token starts in the joined string
+    text = "".join(["\0" + w if brk else w for w, brk in zip(words, breaks.tolist())])
+    found = list(_automaton(dictionary).find(text))
     rows = []
-    for a, b, word, themes in _automaton(dictionary).find(text):
-        first = int(np.searchsorted(joined_at, a, side="right") - 1)
-        last = int(np.searchsorted(joined_at, b - 1, side="right") - 1)
-        if near_mask[first:last + 1].any():
-            continue
-        if first == last and name[first] and b - a < lengths[first]:
-            continue  # inside a name
-        clean_start = int(starts[first] + (a - joined_at[first]))
-        for theme in themes:
-            rows.append((first, theme, word, clean_start, clean_start + len(word), int(raw_start[first]),
-                         int(raw_end[last])))
+    if found:
+        a = np.fromiter((f[0] for f in found), dtype=np.int64, count=len(found))
+        b = np.fromiter((f[1] for f in found), dtype=np.int64, count=len(found))
+        first = np.searchsorted(joined_at, a, side="right") - 1
+        last = np.searchsorted(joined_at, b - 1, side="right") - 1
+        masks = np.concatenate(([0], np.cumsum(body["near_mask"].to_numpy(dtype=bool))))
+        name = body["pos"].str.startswith(NAME_TAGS).to_numpy(dtype=bool)
+        keep = (masks[last + 1] == masks[first])  # no token of the match touches a mask
+        keep &= ~((first == last) & name[first] & (b - a < lengths[first]))  # not inside a name
+        clean_start = starts[first] + (a - joined_at[first])
+        raw_start = body["start"].to_numpy(dtype=np.int64)[first]
+        raw_end = body["end"].to_numpy(dtype=np.int64)[last]
+        for k in np.flatnonzero(keep).tolist():
+            _, _, word, themes = found[k]
+            for theme in themes:
+                rows.append((int(first[k]), theme, word, int(clean_start[k]), int(clean_start[k]) + len(word),
+                             int(raw_start[k]), int(raw_end[k])))
     if not rows:
         return pd.DataFrame(columns=columns)
     index, theme, term, clean_start, clean_end, start, end = map(list, zip(*rows))
