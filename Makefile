@@ -30,7 +30,7 @@ setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet -c constraints.txt -e '.[plots,notebooks,test]'
+	$(PIP) install --quiet -c constraints.txt -e '.[plots,notebooks,test,cluster]'
 	touch $@
 
 run: setup

@@ -6,7 +6,8 @@ waits for), the median of several runs unless said otherwise, measured side by s
 * baseline: a bare script that reads every report and calls ``jieba.lcut`` (what peers do);
 * ``policytext structure`` and ``policytext tokens`` on the bundled report and the corpus;
 * ``policytext analyze`` cold and cached on the bundled report, on the bundled corpus ``data/raw/corpus`` (2.4 MB)
-  and on a 20 MB corpus made by repeating it, with 1 and 2 workers;
+  and on a 20 MB corpus made by repeating it, with 1 and 2 workers (and on a Dask LocalCluster of 2,
+  ``--cluster local:2``, when dask.distributed is installed);
 * indicator extraction warm (after the tokenizer is built), and ``make run``;
 * text reuse over the bundled corpus: MinHash LSH candidates and their alignment, every pair aligned, and
   every pair of the 2026 provincial reports with the latest national one;
@@ -22,6 +23,7 @@ peak ≤ 1 GB, single report no slower than the bare jieba script.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import shutil
 import statistics
 import subprocess
@@ -114,6 +116,10 @@ def main() -> int:
         cached, p = _run(cmd, runs)
         _row("policytext analyze, cached rerun", label, mb, cached, p, base)
         print(f"{'':38} cached / cold = {cached / cold:.0%}")
+        if len(files) > 1 and importlib.util.find_spec("distributed"):  # the extra policytext[cluster]
+            cmd = cli + ["analyze", *folder, "--out", str(out), "--cluster", "local:2", "--no-progress"]
+            s, p = _run(cmd, runs, setup=lambda out=out: shutil.rmtree(out, ignore_errors=True))
+            _row("policytext analyze --cluster local:2", label, mb, s, p, base)
 
     print()
     _bench_extraction(corpus)

@@ -37,6 +37,12 @@ What a run can meet, and what it does:
   included).  Ctrl-C (and SIGTERM, which the ``policytext`` command turns into the same
   interruption) stops the workers at once, leaving the previous tables; the command exits with
   130 or 143.
+* Beyond one machine.  With ``scheduler`` (``policytext analyze --scheduler tcp://host:8786``, or
+  ``--cluster local:N``) each report is a task on a Dask cluster (the optional extra
+  ``policytext[cluster]``), with the same cache, failures and tables; remote workers need the same
+  policytext and the input files and the output folder at the same paths (a shared file system), for
+  they write the cache entries themselves (see :func:`_compute_on_cluster`).  Without it, dask is
+  never imported.
 """
 
 from __future__ import annotations
@@ -252,7 +258,8 @@ def report_tables(report, *, tokenizer) -> dict[str, pd.DataFrame]:
     indicators = extract_indicators(report, tokenizer=tokenizer)
     audit = report.clean.audit.copy()
     audit.insert(0, "doc_id", report.doc_id)
-    top = keywords.top_terms(keywords.term_frequencies(tokens, by="chapter"), 50)
+    top = keywords.top_terms(keywords.term_frequencies(tokens, by="chapter", with_occurrences=False), 50)
+    top.insert(top.columns.get_loc("share") + 1, "occurrences", keywords.occurrences(tokens, top, by="chapter"))
     top.insert(0, "doc_id", report.doc_id)
     theme_table = themes.score_themes(tokens, by="chapter")
     theme_table.insert(0, "doc_id", report.doc_id)
@@ -371,9 +378,14 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.join()
 
 
-def _compute(todo: list[tuple[Path, Path]], backend: str, jobs: int, record) -> None:
+def _compute(todo: list[tuple[Path, Path]], backend: str, jobs: int, record, scheduler=None) -> None:
     """Analyse each ``(file, cache entry)`` of ``todo`` (in workers when ``jobs`` > 1), calling
-    ``record(outcome)`` in input order."""
+    ``record(outcome)`` once for each: in input order, or as each report is done on a Dask cluster
+    (``scheduler``, see :func:`_compute_on_cluster`)."""
+    if scheduler is not None:
+        if todo:
+            _compute_on_cluster(todo, backend, record, scheduler, jobs)
+        return
     if jobs == 1 or len(todo) <= 1:
         for f, entry in todo:
             record(_work(str(f), str(entry), backend))
@@ -387,6 +399,309 @@ def _compute(todo: list[tuple[Path, Path]], backend: str, jobs: int, record) -> 
         _stop(pool)
         raise
     pool.shutdown()
+
+
+# -- a Dask cluster ----------------------------------------------------------------------------------------
+#
+# dask.distributed is an optional extra (``pip install 'policytext[cluster]'``), imported only here and
+# only when a run has reports to analyse on a cluster: the library imports, and ``analyze`` runs,
+# without it.
+
+#: Seconds to wait for a Dask scheduler to answer.
+CONNECT_TIMEOUT = 10.0
+#: Seconds a run with reports left waits for a cluster that has no worker before it stops.
+NO_WORKER_TIMEOUT = 60.0
+#: Seconds between two looks at the reports done (and, when none is, at the cluster).
+_POLL = 0.05
+#: ``scheduler`` values that start a cluster on this machine: ``local`` or ``local:N`` (N workers).
+LOCAL_CLUSTER = "local"
+
+
+def check_scheduler(scheduler) -> None:
+    """Stop with one line (:class:`~policytext.errors.PolicyTextError`) when ``scheduler`` cannot be
+    used: dask.distributed is not installed, or ``local:N`` is not a count.  Nothing is imported or
+    connected to: a run with nothing to analyse never needs the cluster."""
+    import importlib.util
+
+    if scheduler is None:
+        return
+    if isinstance(scheduler, str):
+        _local_workers(scheduler, 1)
+    if importlib.util.find_spec("distributed") is None or importlib.util.find_spec("dask") is None:
+        raise PolicyTextError("running on a Dask cluster needs dask.distributed, which is not installed: "
+                              "pip install 'policytext[cluster]' (or dask and distributed)")
+
+
+def _local_workers(scheduler: str, default: int) -> int | None:
+    """The number of workers of ``local`` / ``local:N``; None for a scheduler's address."""
+    name, sep, count = scheduler.partition(":")
+    if name != LOCAL_CLUSTER:
+        return None
+    if not sep:
+        return default
+    if not count.isdigit() or int(count) < 1:
+        raise PolicyTextError(f"{scheduler}: give local or local:N, N a number of workers (1 or more)")
+    return int(count)
+
+
+def _worker_facts(backend: str, cache: str) -> tuple[str, bool]:
+    """Run on each worker before a run: the library it runs (:func:`_library`) and whether it can write
+    into the run's cache folder."""
+    return _library(backend), os.path.isdir(cache) and os.access(cache, os.W_OK | os.X_OK)
+
+
+def _remote_work(path: str, entry: str, backend: str, library: str) -> dict:
+    """:func:`_work` on a worker of a Dask cluster, if the worker runs the library of the run that sent
+    it (the cache key names the library: another version or code would file its tables under this
+    one's name); else a failure."""
+    here = _library(backend)
+    if here != library:
+        return {"path": path, "ok": False, "seconds": 0.0, "bytes": 0,
+                "reason": f"{path}: the worker runs policytext {here}, not {library} as this run does; "
+                          "the workers need the same policytext (version and code)"}
+    return _work(path, entry, backend)
+
+
+@contextmanager
+def _quiet(name: str = "distributed"):
+    """Keep dask's log lines (a worker restarted, a scheduler lost) off standard error while a run uses
+    the cluster: what they report reaches the user as one line, a failure row or an error."""
+    import logging
+
+    # each of dask's loggers (distributed.client, …) may have a level of its own
+    names = [name, *(n for n in list(logging.root.manager.loggerDict) if n.startswith(f"{name}."))]
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+
+
+def _probe(address: str, timeout: float) -> None:
+    """Check that a Dask scheduler answers at ``address`` within ``timeout`` seconds, in a connection of
+    its own: a failed ``distributed.Client`` lingers, and says so on standard error when collected."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def identity():
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await asyncio.wait_for(comm.read(), timeout)
+        finally:
+            comm.abort()
+
+    found: dict = {}
+
+    def probe() -> None:  # in a thread of its own: asyncio.run needs one with no running loop (not a notebook's)
+        try:
+            found["answer"] = asyncio.run(asyncio.wait_for(identity(), timeout + 1))
+        except BaseException as exc:
+            found["error"] = exc
+
+    thread = threading.Thread(target=probe, daemon=True, name="policytext-probe")  # Ctrl-C never waits for it
+    thread.start()
+    thread.join(timeout + 5)
+    try:
+        if "error" in found:
+            raise found["error"]
+        if "answer" not in found:
+            raise asyncio.TimeoutError()
+        answer = found["answer"]
+    except ValueError as exc:  # no port, an unknown scheme
+        raise PolicyTextError(f"{address}: not the address of a Dask scheduler ({' '.join(str(exc).split())}); "
+                              f"give tcp://host:port") from None
+    except (OSError, asyncio.TimeoutError) as exc:  # refused, unreachable, no answer (OSError includes TimeoutError)
+        detail = " ".join(str(exc).split())
+        if not detail or "connect" not in detail:
+            detail = f"no answer in {timeout:.0f} s" if isinstance(exc, asyncio.TimeoutError) else detail or type(exc).__name__
+        raise PolicyTextError(f"{address}: cannot reach a Dask scheduler there ({detail})") from None
+    except (Exception, asyncio.CancelledError) as exc:  # something answers, in another protocol
+        raise PolicyTextError(f"{address}: what answers there is not a Dask scheduler "
+                              f"({type(exc).__name__})") from None
+    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
+        raise PolicyTextError(f"{address}: what answers there is not a Dask scheduler")
+
+
+#: Run by each worker process of a local cluster as it starts (a preload: Python source): a Ctrl-C at the
+#: terminal, sent to every process of the run, then reaches the run alone, which stops its workers itself
+#: (as the local pool's workers ignore it), instead of each worker printing a traceback.
+_IGNORE_CTRL_C = "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN)"
+
+
+@contextmanager
+def _client(scheduler, jobs: int):
+    """A ``distributed.Client`` for ``scheduler``, closed at the end (with the cluster, for ``local``);
+    a Client given is used as it is and left open."""
+    import logging
+
+    import dask
+    from distributed import Client, LocalCluster
+
+    if not isinstance(scheduler, str):  # a Client of the caller's
+        yield scheduler, getattr(getattr(scheduler, "scheduler", None), "address", None) or "the Dask cluster"
+        return
+    owned = []
+    try:
+        workers = _local_workers(scheduler, jobs)
+        if workers is not None:
+            try:  # one thread per worker: the work is Python, holding the GIL; one task per worker at a
+                # time, so that a worker that dies takes only its own report down
+                with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+                    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                           dashboard_address=None, silence_logs=logging.CRITICAL,
+                                           preload=[_IGNORE_CTRL_C],
+                                           # no dashboard; the scheduler's HTTP server on any free port
+                                           scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+            except Exception as exc:
+                raise PolicyTextError(f"cannot start a local Dask cluster: {type(exc).__name__}: {exc}") from None
+            owned.append(cluster)
+            address = cluster.scheduler_address
+        else:
+            address = scheduler
+            _probe(address, CONNECT_TIMEOUT)
+        try:
+            client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except Exception as exc:
+            raise PolicyTextError(f"{address}: cannot connect to the Dask scheduler: {exc}") from None
+        owned.append(client)
+        yield client, address
+    finally:
+        for thing in reversed(owned):  # the client, then the cluster it ran on
+            try:
+                thing.close(timeout=CONNECT_TIMEOUT)
+            except Exception:  # a scheduler already gone: nothing left to close
+                pass
+
+
+def _compute_on_cluster(todo: list[tuple[Path, Path]], backend: str, record, scheduler, jobs: int = 0) -> None:
+    """Analyse each ``(file, cache entry)`` of ``todo`` on a Dask cluster, calling ``record(outcome)`` as
+    each report is done (``outcome["path"]`` says which).
+
+    ``scheduler`` is a scheduler's address (``tcp://host:8786``), ``local`` / ``local:N`` (a
+    ``LocalCluster`` of N worker processes on this machine, ``jobs`` by default), or a
+    ``distributed.Client``.  Each report is one task calling :func:`_work`, which writes the report's
+    cache entry from the worker, exactly as a local worker does: the workers must run the same
+    policytext (version and code; checked) and see the input files and the output folder at the same
+    paths (a shared file system; checked for the cache folder).  Then:
+
+    * a report whose task fails, or whose worker dies each time it is tried (Dask's
+      ``allowed-failures``: out of memory, killed), is a failure of that report, never a hang;
+    * a scheduler that cannot be reached in :data:`CONNECT_TIMEOUT` seconds, that is lost during the
+      run, or a cluster left without a worker for :data:`NO_WORKER_TIMEOUT` seconds stops the run
+      with one line (the reports done are in the cache: a rerun goes on from there);
+    * Ctrl-C or SIGTERM cancels the tasks not yet done and closes the client (a report a remote worker
+      is analysing runs to its end, and its entry is kept or its temporary folder removed by the next
+      run); with ``local``, the workers are stopped.
+    """
+    from distributed import as_completed
+
+    try:
+        with _quiet(), _client(scheduler, max(1, jobs or os.cpu_count() or 1)) as (client, address):
+            cache = os.path.abspath(todo[0][1].parent)
+            _check_workers(client, address, backend, cache)
+            library, token = _library(backend), secrets.token_hex(4)
+            futures = {}
+            try:
+                for i, (f, entry) in enumerate(todo):
+                    path = os.path.abspath(f)  # a worker's working folder is not this one's
+                    size = os.path.getsize(path) if os.path.isfile(path) else 0
+                    future = client.submit(_remote_work, path, os.path.abspath(entry), backend, library, pure=False,
+                                           key=f"policytext-analyze-{token}-{i}", priority=size)  # longest first
+                    futures[future] = (str(f), path, size)
+                done = as_completed(futures, with_results=True, raise_errors=False, loop=client.loop)
+                _collect(client, address, done, futures, record)
+            except BaseException:  # Ctrl-C, SIGTERM, the scheduler lost: the tasks not done are not wanted
+                if futures and client.status == "running":  # else the scheduler is gone, and the tasks with it
+                    try:
+                        client.cancel(list(futures), force=True)
+                    except Exception:
+                        pass
+                raise
+    except PolicyTextError:
+        raise
+    except Exception as exc:  # dask's own failures (a connection broken while submitting, …): one line too
+        where = scheduler if isinstance(scheduler, str) else "the Dask cluster"
+        raise PolicyTextError(f"{where}: the Dask cluster failed: {type(exc).__name__}: "
+                              f"{' '.join(str(exc).split())}") from exc
+
+
+def _check_workers(client, address: str, backend: str, cache: str) -> None:
+    """Stop with one line when a worker of the cluster cannot run this run's reports: it cannot import
+    policytext, runs another version or code of it, or does not see the output folder."""
+    try:
+        facts = client.run(_worker_facts, backend, cache, on_error="return")
+    except Exception as exc:
+        raise PolicyTextError(f"{address}: cannot ask the workers what they run: {type(exc).__name__}: {exc}") from None
+    library = _library(backend)
+    for worker, fact in sorted(facts.items()):
+        if isinstance(fact, BaseException):
+            raise PolicyTextError(f"{address}: the worker {worker} cannot run policytext "
+                                  f"({type(fact).__name__}: {fact}); install this policytext on the workers")
+        if fact[0] != library:
+            raise PolicyTextError(f"{address}: the worker {worker} runs policytext {fact[0]}, this run {library}; "
+                                  f"the workers need the same policytext (version and code)")
+        if not fact[1]:
+            raise PolicyTextError(f"{address}: the worker {worker} cannot write to {cache}; the workers need the "
+                                  f"input files and the output folder at the same paths (a shared file system)")
+
+
+def _collect(client, address: str, done, futures: dict, record) -> None:
+    """Record each report as its task ends (``done``: an ``as_completed`` of ``futures``), until every one
+    has; stop with one line when the scheduler is lost or no worker is left (see :func:`_compute_on_cluster`)."""
+    total, recorded, idle_since, looked = len(futures), 0, None, 0.0
+
+    def lost() -> PolicyTextError:
+        return PolicyTextError(f"{address}: lost the Dask scheduler after {recorded} of {total} reports (those "
+                               f"are cached: run again to go on)")
+
+    while futures:
+        batch = done.next_batch(block=False)
+        for future, value in batch:
+            given, path, size = futures.pop(future)
+            if future.status == "cancelled":  # by the client, when it lost the scheduler
+                raise lost()
+            record(_outcome(future.status, value, given, path, size))
+            recorded += 1
+        now = time.monotonic()
+        if batch:
+            idle_since = None
+        elif now - looked >= 1:  # nothing done for a while: is there still a cluster to do it?
+            looked = now
+            if client.status != "running":
+                raise lost()
+            if client.scheduler_info(n_workers=0).get("n_workers", 1):
+                idle_since = None
+            elif idle_since is None:
+                idle_since = now
+            elif now - idle_since > NO_WORKER_TIMEOUT:
+                raise PolicyTextError(f"{address}: the cluster has had no worker for {NO_WORKER_TIMEOUT:.0f} s, "
+                                      f"with {len(futures)} of {total} reports left (those done are cached)")
+        if not batch:
+            time.sleep(_POLL)
+
+
+def _outcome(status: str, value, given: str, path: str, size: int) -> dict:
+    """The outcome of a report's task, labelled with the path as the run was given it (a worker was given
+    it absolute)."""
+    if status == "finished":
+        outcome = dict(value)
+        if given != path:
+            outcome["reason"] = outcome["reason"].replace(path, given)
+        outcome["path"] = given
+        return outcome
+    error = value[1] if isinstance(value, tuple) and len(value) > 1 else value
+    if type(error).__name__ == "KilledWorker":
+        why = ("the worker analysing it died each time it was tried (KilledWorker): it may need more memory "
+               "than a worker has")
+    else:
+        why = f"its task failed on the cluster: {type(error).__name__}: {error}"
+    return {"path": given, "ok": False, "reason": " ".join(f"{given}: {why}".split()), "seconds": 0.0, "bytes": size}
 
 
 # -- the output folder -------------------------------------------------------------------------------------
@@ -642,13 +957,21 @@ class AnalyzeResult:
 
 
 def analyze(paths, out, *, jobs: int | None = None, force: bool = False, progress: bool = True,
-            backend: str | None = None, overwrite: bool = False) -> AnalyzeResult:
+            backend: str | None = None, overwrite: bool = False, scheduler=None) -> AnalyzeResult:
     """Analyse reports (files or folders) into ``out`` (see the module docstring).
 
     ``overwrite`` lets the run replace files in ``out`` that it did not write itself, where its
     tables go; without it such a file stops the run (:class:`~policytext.errors.PolicyTextError`).
+
+    ``scheduler`` runs the reports on a Dask cluster (the extra ``policytext[cluster]``) instead of
+    ``jobs`` local processes: a scheduler's address (``"tcp://host:8786"``), ``"local"`` or
+    ``"local:N"`` for a cluster of N worker processes started on this machine (``jobs`` by default),
+    or a ``distributed.Client``.  The cache, the failures and the tables are those of a local run
+    (see :func:`_compute_on_cluster` for what the workers need); the cluster is reached only when
+    a report is to be analysed.
     """
     backend = backend or DEFAULT_BACKEND
+    check_scheduler(scheduler)
     started = time.perf_counter()
     files = expand(paths, every_entry=True)
     out = Path(out)
@@ -661,13 +984,13 @@ def analyze(paths, out, *, jobs: int | None = None, force: bool = False, progres
             result.done, result.cached = len(files), len(files) - result.copies
         else:
             _run(files, examined, out, previous, listing, result, jobs=jobs, force=force, progress=progress,
-                 backend=backend)
+                 backend=backend, scheduler=scheduler)
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _run(files, examined, out: Path, previous: dict, listing: str, result: AnalyzeResult, *, jobs, force, progress,
-         backend) -> None:
+         backend, scheduler=None) -> None:
     """Analyse what the cache lacks, then write the combined tables (see :func:`analyze`)."""
     cache_root = out / CACHE
     keys = [cache_key(f, backend, digest) if digest else None for f, (digest, _) in zip(files, examined)]
@@ -683,14 +1006,16 @@ def _run(files, examined, out: Path, previous: dict, listing: str, result: Analy
     bar = _progress(len(files), result.cached + result.copies + skipped, progress)
     computed: list[dict] = []
     try:
-        _compute(todo, backend, max(1, jobs or os.cpu_count() or 1), lambda o: _record(o, computed, bar, result))
+        _compute(todo, backend, max(1, jobs or os.cpu_count() or 1), lambda o: _record(o, computed, bar, result),
+                 scheduler)
     except BaseException:
         _remove_temporaries(out)  # the entries the stopped workers were writing
         raise
     finally:
         if bar is not None:
             bar.close()
-    outcomes = {entry.name: outcome for (_, entry), outcome in zip(todo, computed)}  # by key
+    by_path = {outcome["path"]: outcome for outcome in computed}  # in input order, or as done on a cluster
+    outcomes = {entry.name: by_path[str(f)] for f, entry in todo}  # by key
     reasons = [reason or _failure(f, keys[i], first, files, outcomes) for i, (f, (_, reason)) in
                enumerate(zip(files, examined))]
     result.failures = [{"path": str(f), "reason": r} for f, r in zip(files, reasons) if r]
