@@ -43,6 +43,7 @@ examples:
   policytext indicators data/raw/2018_district_qingshan.txt --format csv -o indicators.csv
   policytext targets data/raw/corpus --format csv -o targets.csv
   policytext analyze data/raw/corpus --out data/processed/corpus
+  policytext analyze /shared/reports --out /shared/tables --scheduler tcp://HOST:8786   # on a Dask cluster
   policytext reuse data/raw/corpus/2026_province_hebei.txt data/raw/corpus/2026_province_shanxi.txt --min-chars 40
   policytext reuse data/raw/corpus --format csv -o reuse.csv
 
