@@ -15,6 +15,7 @@ from expectations import CHAPTERS, MASKED_SPANS
 from policytext import paths
 from policytext import cli
 from policytext.cli import main
+from policytext.options import DEFAULT_TABLES
 
 REPORT = str(paths.BUNDLED_REPORT)
 
@@ -57,7 +58,7 @@ def test_tokens_to_file(tmp_path, capsysbinary):
 
 
 def test_analyze_writes_every_table(tmp_path, capsysbinary):
-    code, _, _ = _run(capsysbinary, "analyze", REPORT, "--out", str(tmp_path), "--no-progress")
+    code, _, _ = _run(capsysbinary, "analyze", REPORT, "--out", str(tmp_path), "--no-progress", "--tables", "all")
     assert code == 0
     for name in ("reports", "audit", "paragraphs", "sentences", "tokens", "keywords", "indicators", "targets",
                  "themes"):
@@ -65,6 +66,27 @@ def test_analyze_writes_every_table(tmp_path, capsysbinary):
     assert pd.read_csv(tmp_path / "failures.csv", encoding="utf-8-sig").empty
     tokens = pd.read_parquet(tmp_path / "parquet" / "tokens")
     assert {"doc_id", "year", "place", "level"} <= set(tokens.columns) and tokens["year"].eq(2018).all()
+
+
+def test_analyze_writes_the_tokens_only_when_asked_and_the_same_tables_either_way(tmp_path, capsysbinary):
+    """Default tables: all but tokens.  A rerun asking for all is served by recomputing what the cache
+    lacks; every table common to both runs is the same, byte for byte; a later default run removes the
+    tokens an earlier run wrote, so the folder never shows a stale table."""
+    out = tmp_path / "out"
+    assert _run(capsysbinary, "analyze", REPORT, "--out", str(out), "--no-progress")[0] == 0
+    default = {p.name: p.read_bytes() for p in out.glob("*.csv")}
+    assert "tokens.csv" not in default and not (out / "parquet" / "tokens").exists()
+    assert set(default) == {f"{t}.csv" for t in DEFAULT_TABLES} | {"failures.csv"}
+    assert _run(capsysbinary, "analyze", REPORT, "--out", str(out), "--no-progress", "--tables", "all")[0] == 0
+    everything = {p.name: p.read_bytes() for p in out.glob("*.csv")}
+    assert "tokens.csv" in everything and all(everything[n] == data for n, data in default.items())
+    assert _run(capsysbinary, "analyze", REPORT, "--out", str(out), "--no-progress", "--tables", "indicators")[0] == 0
+    assert sorted(p.name for p in out.glob("*.csv")) == ["failures.csv", "indicators.csv", "reports.csv"]
+    assert sorted(p.name for p in (out / "parquet").iterdir()) == ["indicators", "reports"]
+    assert (out / "indicators.csv").read_bytes() == default["indicators.csv"]
+    with pytest.raises(SystemExit) as stopped:
+        main(["analyze", REPORT, "--out", str(out), "--tables", "tokenz"])
+    assert stopped.value.code == 2 and "unknown table 'tokenz'" in capsysbinary.readouterr().err.decode("utf-8")
 
 
 @pytest.mark.parametrize("name, content, problem", [
@@ -115,7 +137,8 @@ def test_analyze_parquet_tables_read_whole(tmp_path, capsysbinary):
     src.mkdir()
     (src / "a_plain.txt").write_text(PLAIN_REPORT, encoding="utf-8")  # first: its empty columns typed null
     (src / "b.txt").write_bytes(paths.BUNDLED_REPORT.read_bytes())
-    code, _, _ = _run(capsysbinary, "analyze", str(src), "--out", str(tmp_path / "out"), "--no-progress")
+    code, _, _ = _run(capsysbinary, "analyze", str(src), "--out", str(tmp_path / "out"), "--no-progress",
+                      "--tables", "all")
     assert code == 0
     for name in TABLES:
         whole = pd.read_parquet(tmp_path / "out" / "parquet" / name)
@@ -260,7 +283,7 @@ def test_analyze_writes_the_same_bytes_in_any_process(tmp_path):
     for seed in ("1", "2"):
         out = tmp_path / f"out{seed}"
         done = subprocess.run([sys.executable, "-m", "policytext.cli", "analyze", str(src), "--out", str(out),
-                               "--no-progress", "--jobs", "2"], capture_output=True, text=True,
+                               "--no-progress", "--jobs", "2", "--tables", "all"], capture_output=True, text=True,
                               env={**os.environ, "PYTHONHASHSEED": seed})
         assert done.returncode == 0, done.stderr
         outputs.append(out)

@@ -121,10 +121,10 @@ def test_a_worker_that_dies_fails_its_report_and_no_other(tmp_path, capsysbinary
     that kills its worker can be blamed too.)"""
     real = corpus_analyze._remote_work
 
-    def dies_on_crash(path, entry, backend, library):  # pickled by value: the workers run it as it is
+    def dies_on_crash(path, entry, backend, library, *tables):  # pickled by value: the workers run it as it is
         if "crash" in os.path.basename(path):
             os._exit(1)
-        return real(path, entry, backend, library)
+        return real(path, entry, backend, library, *tables)
 
     monkeypatch.setattr(corpus_analyze, "_remote_work", dies_on_crash)
     src = _corpus(tmp_path / "in", SMALL[:5], bad=False)

@@ -49,7 +49,7 @@ LABELS = ("doc_id", "target_doc", "path")
 
 
 def _run(capsysbinary, *args) -> tuple[int, str]:
-    code = cli.main(["analyze", *map(str, args), "--no-progress"])
+    code = cli.main(["analyze", *map(str, args), "--no-progress", "--tables", "all"])
     return code, capsysbinary.readouterr()[1].decode("utf-8")
 
 
@@ -284,7 +284,8 @@ def test_a_second_run_into_the_same_folder_waits_for_the_first(tmp_path):
 def test_two_runs_at_once_keep_every_report(tmp_path):
     src = _folder(tmp_path / "in", {f"{i}_r.txt": NO_YEAR.replace("5200", str(5200 + i)) for i in range(4)})
     out = tmp_path / "out"
-    runs = [subprocess.Popen([*CLI, "analyze", str(src), "--out", str(out), "--no-progress", "--jobs", "1"],
+    runs = [subprocess.Popen([*CLI, "analyze", str(src), "--out", str(out), "--no-progress", "--jobs", "1",
+                              "--tables", "all"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     for run in runs:
         _, err = run.communicate(timeout=SAFETY)

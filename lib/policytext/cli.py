@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .errors import PolicyTextError
-from .options import BACKENDS, DEFAULT_BACKEND, FORMATS, SCOPES, __version__
+from .options import BACKENDS, DEFAULT_BACKEND, DEFAULT_TABLES, FORMATS, SCOPES, __version__
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,6 +43,7 @@ examples:
   policytext indicators data/raw/2018_district_qingshan.txt --format csv -o indicators.csv
   policytext targets data/raw/corpus --format csv -o targets.csv
   policytext analyze data/raw/corpus --out data/processed/corpus
+  policytext analyze data/raw/corpus --out data/processed/corpus --tables all   # the token table too
   policytext analyze /shared/reports --out /shared/tables --scheduler tcp://HOST:8786   # on a Dask cluster
   policytext reuse data/raw/corpus/2026_province_hebei.txt data/raw/corpus/2026_province_shanxi.txt --min-chars 40
   policytext reuse data/raw/corpus --format csv -o reuse.csv
@@ -262,6 +263,16 @@ def _number(kind, low, high=None):
     return parse
 
 
+def _table_list(text: str) -> tuple[str, ...]:
+    """An argparse type: table names with commas, or ``all`` (:func:`~policytext.corpus.analyze.chosen_tables`)."""
+    from .corpus.analyze import chosen_tables
+
+    try:
+        return chosen_tables(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _local_cluster(text: str) -> str:
     """An argparse type: ``local`` or ``local:N`` (N ≥ 1), else a usage error."""
     name, sep, count = text.partition(":")
@@ -302,7 +313,8 @@ def cmd_analyze(args) -> int:
         return EXIT_USAGE
     with _sigterm_as_interrupt():
         result = analyze(args.reports, args.out, jobs=args.jobs, force=args.force, progress=not args.no_progress,
-                         backend=args.backend, overwrite=args.overwrite, scheduler=args.scheduler or args.cluster)
+                         backend=args.backend, overwrite=args.overwrite, scheduler=args.scheduler or args.cluster,
+                         tables=args.tables)
     _warn_from_reports_table(result.out)
     for failure in result.failures:
         print(f"policytext: error: {failure['reason']}", file=sys.stderr)
@@ -404,6 +416,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite", action="store_true",
                    help="replace files in DIR that analyze did not write where its tables go (tokens.csv, "
                         "parquet/tokens/, …); without it such a file stops the run. Other files are never touched")
+    p.add_argument("--tables", type=_table_list, default=None, metavar="LIST",
+                   help=f"the tables to write, with commas, or all (default: {','.join(DEFAULT_TABLES)}; "
+                        "tokens, about 18 times the text, only when asked: --tables all or --tables tokens,…)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="run the reports on the Dask cluster of this scheduler (tcp://host:8786; needs "

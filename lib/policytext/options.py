@@ -7,7 +7,7 @@ argument parser and answers a rerun on an unchanged corpus without importing pan
 from __future__ import annotations
 
 __all__ = ["__version__", "FORMATS", "BACKENDS", "DEFAULT_BACKEND", "SCOPES", "TEXT_SUFFIXES", "HTML_SUFFIXES",
-           "REPORT_SUFFIXES", "FOLDER_SUFFIXES", "TABLES"]
+           "REPORT_SUFFIXES", "FOLDER_SUFFIXES", "TABLES", "DEFAULT_TABLES"]
 
 __version__ = "0.1.0"
 
@@ -30,3 +30,6 @@ FOLDER_SUFFIXES = tuple(s for s in REPORT_SUFFIXES if s not in ("", ".md"))
 
 #: The tables ``policytext analyze`` writes for every report, in this order.
 TABLES = ("reports", "audit", "paragraphs", "sentences", "tokens", "keywords", "indicators", "targets", "themes")
+#: The tables written unless others are asked for: all but ``tokens`` (about 18 times the size of the text,
+#: and rebuilt by ``tokenize`` in a second when a notebook needs it), what a researcher opens first.
+DEFAULT_TABLES = tuple(t for t in TABLES if t != "tokens")

@@ -69,7 +69,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import PolicyTextError, ReportError
 from ..files import not_regular
-from ..options import DEFAULT_BACKEND, FOLDER_SUFFIXES, TABLES, __version__
+from ..options import DEFAULT_BACKEND, DEFAULT_TABLES, FOLDER_SUFFIXES, TABLES, __version__
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -78,7 +78,7 @@ if TYPE_CHECKING:
 # pandas and pyarrow are imported where they are used: a rerun on an unchanged corpus only hashes
 # the files and compares them with the manifest, and answers in a tenth of a second.
 
-__all__ = ["analyze", "AnalyzeResult", "expand", "report_tables", "cache_key"]
+__all__ = ["analyze", "AnalyzeResult", "expand", "report_tables", "cache_key", "chosen_tables"]
 
 
 # -- inputs ------------------------------------------------------------------------------------------------
@@ -186,13 +186,15 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def _entry_info(folder: Path) -> dict | None:
+def _entry_info(folder: Path, tables: tuple[str, ...] = TABLES) -> dict | None:
     """What a cache entry records (``doc_id``, the SHA-256 of each file), or None when the entry is
-    missing or damaged: a file missing, truncated or changed since it was written."""
-    expected = {f"{name}.{kind}" for name in TABLES for kind in ("parquet", "csv.gz")}
+    missing, damaged (a file missing, truncated or changed since it was written) or lacks one of
+    ``tables`` (it was written by a run that asked for fewer)."""
+    expected = {f"{name}.{kind}" for name in tables for kind in ("parquet", "csv.gz")}
+    known = {f"{name}.{kind}" for name in TABLES for kind in ("parquet", "csv.gz")}
     try:
         info = json.loads((folder / ENTRY).read_text(encoding="utf-8"))
-        if set(info["sha256"]) != expected or not isinstance(info["doc_id"], str):
+        if not expected <= set(info["sha256"]) <= known or not isinstance(info["doc_id"], str):
             return None
         if any(_sha256(folder / name) != digest for name, digest in info["sha256"].items()):
             return None
@@ -243,9 +245,11 @@ def _entry_writer(entry: Path, *, doc_id: str):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def report_tables(report, *, tokenizer) -> dict[str, pd.DataFrame]:
-    """Every table of one report (:data:`~policytext.options.TABLES`), each row with ``doc_id``
-    (the writer adds ``year, place, level``); ``keywords`` and ``themes`` are per chapter."""
+def report_tables(report, *, tokenizer, tables: tuple[str, ...] = TABLES) -> dict[str, pd.DataFrame]:
+    """The tables ``tables`` of one report (default: every table, :data:`~policytext.options.TABLES`),
+    in that order, each row with ``doc_id`` (the writer adds ``year, place, level``); ``keywords`` and
+    ``themes`` are per chapter.  A table is computed only when asked for or needed by one that is
+    (the tokens by keywords and themes, the indicators by targets)."""
     import pandas as pd
 
     from ..analysis import keywords, themes
@@ -253,24 +257,38 @@ def report_tables(report, *, tokenizer) -> dict[str, pd.DataFrame]:
     from ..analysis.targets import compare_targets
     from ..tokens.segmentation import tokenize
 
+    wanted = set(tables)
     s = report.structure
-    tokens = tokenize(report, tokenizer=tokenizer)
-    indicators = extract_indicators(report, tokenizer=tokenizer)
-    audit = report.clean.audit.copy()
-    audit.insert(0, "doc_id", report.doc_id)
-    top = keywords.top_terms(keywords.term_frequencies(tokens, by="chapter", with_occurrences=False), 50)
-    top.insert(top.columns.get_loc("share") + 1, "occurrences", keywords.occurrences(tokens, top, by="chapter"))
-    top.insert(0, "doc_id", report.doc_id)
-    theme_table = themes.score_themes(tokens, by="chapter")
-    theme_table.insert(0, "doc_id", report.doc_id)
-    targets = compare_targets([report], tables={report.doc_id: indicators})
-    targets.insert(0, "doc_id", report.doc_id)
-    return {
-        "reports": pd.DataFrame([report.describe()]),
-        "audit": audit, "paragraphs": s.paragraphs, "sentences": s.sentences, "tokens": tokens,
-        "keywords": top, "indicators": indicators.drop(columns=["sentence_text"]), "targets": targets,
-        "themes": theme_table,
-    }
+    tokens = tokenize(report, tokenizer=tokenizer) if wanted & {"tokens", "keywords", "themes"} else None
+    indicators = extract_indicators(report, tokenizer=tokenizer) if wanted & {"indicators", "targets"} else None
+    out = {}
+    if "reports" in wanted:
+        out["reports"] = pd.DataFrame([report.describe()])
+    if "audit" in wanted:
+        out["audit"] = report.clean.audit.copy()
+        out["audit"].insert(0, "doc_id", report.doc_id)
+    if "paragraphs" in wanted:
+        out["paragraphs"] = s.paragraphs
+    if "sentences" in wanted:
+        out["sentences"] = s.sentences
+    if "tokens" in wanted:
+        out["tokens"] = tokens
+    if "keywords" in wanted:
+        top = keywords.top_terms(keywords.term_frequencies(tokens, by="chapter", with_occurrences=False), 50)
+        top.insert(top.columns.get_loc("share") + 1, "occurrences", keywords.occurrences(tokens, top, by="chapter"))
+        top.insert(0, "doc_id", report.doc_id)
+        out["keywords"] = top
+    if "indicators" in wanted:
+        out["indicators"] = indicators.drop(columns=["sentence_text"])
+    if "targets" in wanted:
+        targets = compare_targets([report], tables={report.doc_id: indicators})
+        targets.insert(0, "doc_id", report.doc_id)
+        out["targets"] = targets
+    if "themes" in wanted:
+        theme_table = themes.score_themes(tokens, by="chapter")
+        theme_table.insert(0, "doc_id", report.doc_id)
+        out["themes"] = theme_table
+    return {name: out[name] for name in TABLES if name in out}
 
 
 #: The report's metadata on every row.
@@ -290,7 +308,7 @@ def with_metadata(table: pa.Table, metadata) -> pa.Table:
     return table
 
 
-def _work(path: str, entry: str, backend: str) -> dict:
+def _work(path: str, entry: str, backend: str, tables: tuple[str, ...] = TABLES) -> dict:
     """Analyse one report into its cache entry; never raises (a failure is returned)."""
     from ..document.reading import read_report
     from ..tokens.segmentation import get_tokenizer
@@ -301,7 +319,7 @@ def _work(path: str, entry: str, backend: str) -> dict:
     try:
         report = read_report(path)
         doc_id, metadata = report.doc_id, report.metadata
-        tables = report_tables(report, tokenizer=get_tokenizer(backend))
+        tables = report_tables(report, tokenizer=get_tokenizer(backend), tables=tables)
         del report  # its text and outline live on in the tables that need them, and go with them
         try:
             with _entry_writer(Path(entry), doc_id=doc_id) as put:
@@ -378,21 +396,22 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.join()
 
 
-def _compute(todo: list[tuple[Path, Path]], backend: str, jobs: int, record, scheduler=None) -> None:
+def _compute(todo: list[tuple[Path, Path]], backend: str, jobs: int, record, scheduler=None,
+             tables: tuple[str, ...] = TABLES) -> None:
     """Analyse each ``(file, cache entry)`` of ``todo`` (in workers when ``jobs`` > 1), calling
     ``record(outcome)`` once for each: in input order, or as each report is done on a Dask cluster
     (``scheduler``, see :func:`_compute_on_cluster`)."""
     if scheduler is not None:
         if todo:
-            _compute_on_cluster(todo, backend, record, scheduler, jobs)
+            _compute_on_cluster(todo, backend, record, scheduler, jobs, tables)
         return
     if jobs == 1 or len(todo) <= 1:
         for f, entry in todo:
-            record(_work(str(f), str(entry), backend))
+            record(_work(str(f), str(entry), backend, tables))
         return
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_init_worker, initargs=(os.getpid(),))
     try:
-        futures = [pool.submit(_work, str(f), str(entry), backend) for f, entry in todo]
+        futures = [pool.submit(_work, str(f), str(entry), backend, tables) for f, entry in todo]
         for future in futures:  # in input order: deterministic output
             record(future.result())
     except BaseException:
@@ -450,7 +469,7 @@ def _worker_facts(backend: str, cache: str) -> tuple[str, bool]:
     return _library(backend), os.path.isdir(cache) and os.access(cache, os.W_OK | os.X_OK)
 
 
-def _remote_work(path: str, entry: str, backend: str, library: str) -> dict:
+def _remote_work(path: str, entry: str, backend: str, library: str, tables: tuple[str, ...] = TABLES) -> dict:
     """:func:`_work` on a worker of a Dask cluster, if the worker runs the library of the run that sent
     it (the cache key names the library: another version or code would file its tables under this
     one's name); else a failure."""
@@ -459,7 +478,7 @@ def _remote_work(path: str, entry: str, backend: str, library: str) -> dict:
         return {"path": path, "ok": False, "seconds": 0.0, "bytes": 0,
                 "reason": f"{path}: the worker runs policytext {here}, not {library} as this run does; "
                           "the workers need the same policytext (version and code)"}
-    return _work(path, entry, backend)
+    return _work(path, entry, backend, tables)
 
 
 @contextmanager
@@ -579,7 +598,8 @@ def _client(scheduler, jobs: int):
                 pass
 
 
-def _compute_on_cluster(todo: list[tuple[Path, Path]], backend: str, record, scheduler, jobs: int = 0) -> None:
+def _compute_on_cluster(todo: list[tuple[Path, Path]], backend: str, record, scheduler, jobs: int = 0,
+                        tables: tuple[str, ...] = TABLES) -> None:
     """Analyse each ``(file, cache entry)`` of ``todo`` on a Dask cluster, calling ``record(outcome)`` as
     each report is done (``outcome["path"]`` says which).
 
@@ -607,15 +627,28 @@ def _compute_on_cluster(todo: list[tuple[Path, Path]], backend: str, record, sch
             _check_workers(client, address, backend, cache)
             library, token = _library(backend), secrets.token_hex(4)
             futures = {}
-            try:
-                for i, (f, entry) in enumerate(todo):
+            sizes = [os.path.getsize(f) if os.path.isfile(f) else 0 for f, _ in todo]
+            backlog = sorted(range(len(todo)), key=lambda i: (-sizes[i], i))  # longest first
+
+            def submit() -> list:
+                """Send reports until every worker thread has one: a worker holds one report at a time, so
+                a worker that dies takes only the report it was analysing with it."""
+                sent = []
+                threads = max(1, sum(client.nthreads().values()))
+                while backlog and len(futures) < threads:
+                    i = backlog.pop(0)
+                    f, entry = todo[i]
                     path = os.path.abspath(f)  # a worker's working folder is not this one's
-                    size = os.path.getsize(path) if os.path.isfile(path) else 0
-                    future = client.submit(_remote_work, path, os.path.abspath(entry), backend, library, pure=False,
-                                           key=f"policytext-analyze-{token}-{i}", priority=size)  # longest first
-                    futures[future] = (str(f), path, size)
-                done = as_completed(futures, with_results=True, raise_errors=False, loop=client.loop)
-                _collect(client, address, done, futures, record)
+                    future = client.submit(_remote_work, path, os.path.abspath(entry), backend, library, tables,
+                                           pure=False, key=f"policytext-analyze-{token}-{i}")
+                    futures[future] = (str(f), path, sizes[i])
+                    sent.append(future)
+                return sent
+
+            try:
+                done = as_completed(submit(), with_results=True, raise_errors=False, loop=client.loop)
+                _collect(client, address, done, futures, record, total=len(todo),
+                         refill=lambda: [done.add(future) for future in submit()])
             except BaseException:  # Ctrl-C, SIGTERM, the scheduler lost: the tasks not done are not wanted
                 if futures and client.status == "running":  # else the scheduler is gone, and the tasks with it
                     try:
@@ -651,16 +684,17 @@ def _check_workers(client, address: str, backend: str, cache: str) -> None:
                                   f"input files and the output folder at the same paths (a shared file system)")
 
 
-def _collect(client, address: str, done, futures: dict, record) -> None:
-    """Record each report as its task ends (``done``: an ``as_completed`` of ``futures``), until every one
-    has; stop with one line when the scheduler is lost or no worker is left (see :func:`_compute_on_cluster`)."""
-    total, recorded, idle_since, looked = len(futures), 0, None, 0.0
+def _collect(client, address: str, done, futures: dict, record, *, total: int, refill=lambda: None) -> None:
+    """Record each report as its task ends (``done``: an ``as_completed`` of ``futures``, the tasks sent),
+    calling ``refill()`` to send more as tasks end, until all ``total`` have; stop with one line when the
+    scheduler is lost or no worker is left (see :func:`_compute_on_cluster`)."""
+    recorded, idle_since, looked = 0, None, 0.0
 
     def lost() -> PolicyTextError:
         return PolicyTextError(f"{address}: lost the Dask scheduler after {recorded} of {total} reports (those "
                                f"are cached: run again to go on)")
 
-    while futures:
+    while recorded < total:
         batch = done.next_batch(block=False)
         for future, value in batch:
             given, path, size = futures.pop(future)
@@ -668,6 +702,8 @@ def _collect(client, address: str, done, futures: dict, record) -> None:
                 raise lost()
             record(_outcome(future.status, value, given, path, size))
             recorded += 1
+        if batch:
+            refill()  # the threads freed
         now = time.monotonic()
         if batch:
             idle_since = None
@@ -675,13 +711,14 @@ def _collect(client, address: str, done, futures: dict, record) -> None:
             looked = now
             if client.status != "running":
                 raise lost()
+            refill()  # workers that joined (or the first, when the cluster had none)
             if client.scheduler_info(n_workers=0).get("n_workers", 1):
                 idle_since = None
             elif idle_since is None:
                 idle_since = now
             elif now - idle_since > NO_WORKER_TIMEOUT:
                 raise PolicyTextError(f"{address}: the cluster has had no worker for {NO_WORKER_TIMEOUT:.0f} s, "
-                                      f"with {len(futures)} of {total} reports left (those done are cached)")
+                                      f"with {total - recorded} of {total} reports left (those done are cached)")
         if not batch:
             time.sleep(_POLL)
 
@@ -872,9 +909,9 @@ def _output_folder(out: Path, *, overwrite: bool):
         os.close(fd)
 
 
-def _listing(files, digests, backend: str) -> str:
+def _listing(files, digests, backend: str, tables: tuple[str, ...] = TABLES) -> str:
     """The inputs of a run, compared with the manifest's to tell whether the tables are up to date."""
-    return "\n".join([_library(backend), *(f"{f}\t{d}" for f, d in zip(files, digests))])
+    return "\n".join([_library(backend), " ".join(tables), *(f"{f}\t{d}" for f, d in zip(files, digests))])
 
 
 def _up_to_date(out: Path, previous: dict, listing: str) -> bool:
@@ -924,7 +961,10 @@ def _commit(staging: Path, out: Path, written: list[str], previous: dict, manife
         for name in _table_files():
             if _real_dir(out / name):
                 aside(out / name)
-            os.replace(staging / name, out / name)  # over a file or a link, in one step
+            if os.path.lexists(staging / name):
+                os.replace(staging / name, out / name)  # over a file or a link, in one step
+            else:  # a table this run does not write: an earlier run's copy would look current
+                aside(out / name)
         parquet = out / "parquet"
         if not _real_dir(parquet):
             aside(parquet)
@@ -957,8 +997,13 @@ class AnalyzeResult:
 
 
 def analyze(paths, out, *, jobs: int | None = None, force: bool = False, progress: bool = True,
-            backend: str | None = None, overwrite: bool = False, scheduler=None) -> AnalyzeResult:
+            backend: str | None = None, overwrite: bool = False, scheduler=None, tables=None) -> AnalyzeResult:
     """Analyse reports (files or folders) into ``out`` (see the module docstring).
+
+    ``tables`` names the tables to write (:data:`~policytext.options.TABLES`, or ``"all"``); by default
+    :data:`~policytext.options.DEFAULT_TABLES`, every table but ``tokens``.  ``reports`` is always
+    written.  A table asked for is the same, byte for byte, whatever else is asked for; the tables of
+    an earlier run that this one does not write are removed, so the folder holds one run's tables.
 
     ``overwrite`` lets the run replace files in ``out`` that it did not write itself, where its
     tables go; without it such a file stops the run (:class:`~policytext.errors.PolicyTextError`).
@@ -971,6 +1016,7 @@ def analyze(paths, out, *, jobs: int | None = None, force: bool = False, progres
     a report is to be analysed.
     """
     backend = backend or DEFAULT_BACKEND
+    tables = chosen_tables(tables)
     check_scheduler(scheduler)
     started = time.perf_counter()
     files = expand(paths, every_entry=True)
@@ -978,19 +1024,34 @@ def analyze(paths, out, *, jobs: int | None = None, force: bool = False, progres
     result = AnalyzeResult(out=out, reports=len(files))
     with _output_folder(out, overwrite=overwrite) as previous:
         examined = [_examine(f) for f in files]
-        listing = _listing(files, [digest or reason for digest, reason in examined], backend)
+        listing = _listing(files, [digest or reason for digest, reason in examined], backend, tables)
         if not force and _up_to_date(out, previous, listing):  # the tables on disk come from these very reports
             result.copies = previous.get("copies", 0)
             result.done, result.cached = len(files), len(files) - result.copies
         else:
             _run(files, examined, out, previous, listing, result, jobs=jobs, force=force, progress=progress,
-                 backend=backend, scheduler=scheduler)
+                 backend=backend, scheduler=scheduler, tables=tables)
     result.seconds = time.perf_counter() - started
     return result
 
 
+def chosen_tables(tables=None) -> tuple[str, ...]:
+    """The tables a run writes, in :data:`~policytext.options.TABLES` order: ``None`` for
+    :data:`~policytext.options.DEFAULT_TABLES`, ``"all"``, or names (a list, or one string with commas),
+    ``reports`` always among them; an unknown name is a :class:`ValueError` naming it."""
+    if tables is None:
+        return DEFAULT_TABLES
+    names = [t.strip() for t in tables.split(",")] if isinstance(tables, str) else [str(t).strip() for t in tables]
+    if "all" in names:
+        return TABLES
+    unknown = [t for t in names if t not in TABLES]
+    if unknown:
+        raise ValueError(f"unknown table {unknown[0]!r}: choose from {', '.join(TABLES)}, or all")
+    return tuple(t for t in TABLES if t in names or t == "reports")
+
+
 def _run(files, examined, out: Path, previous: dict, listing: str, result: AnalyzeResult, *, jobs, force, progress,
-         backend, scheduler=None) -> None:
+         backend, scheduler=None, tables: tuple[str, ...] = TABLES) -> None:
     """Analyse what the cache lacks, then write the combined tables (see :func:`analyze`)."""
     cache_root = out / CACHE
     keys = [cache_key(f, backend, digest) if digest else None for f, (digest, _) in zip(files, examined)]
@@ -999,7 +1060,7 @@ def _run(files, examined, out: Path, previous: dict, listing: str, result: Analy
         if k is not None:
             first.setdefault(k, i)
     result.copies = sum(k is not None for k in keys) - len(first)
-    entries = {} if force else {k: _entry_info(cache_root / k) for k in first}
+    entries = {} if force else {k: _entry_info(cache_root / k, tables) for k in first}
     todo = [(files[i], cache_root / k) for k, i in first.items() if not entries.get(k)]
     result.cached = len(first) - len(todo)
     skipped = sum(reason is not None for _, reason in examined)
@@ -1007,7 +1068,7 @@ def _run(files, examined, out: Path, previous: dict, listing: str, result: Analy
     computed: list[dict] = []
     try:
         _compute(todo, backend, max(1, jobs or os.cpu_count() or 1), lambda o: _record(o, computed, bar, result),
-                 scheduler)
+                 scheduler, tables)
     except BaseException:
         _remove_temporaries(out)  # the entries the stopped workers were writing
         raise
@@ -1024,7 +1085,7 @@ def _run(files, examined, out: Path, previous: dict, listing: str, result: Analy
     with _writing(out):
         staging = _fresh_folder(out, "tables")
         try:
-            written = _combine(done, result, staging)
+            written = _combine(done, result, staging, tables)
             manifest = {"inputs": None if result.failures else listing, "copies": result.copies}
             _commit(staging, out, written, previous, manifest)
         finally:
@@ -1078,9 +1139,11 @@ def _relabelled(table: pa.Table, info: dict, doc_id: str, path: Path) -> pa.Tabl
     return table
 
 
-def _combine(done: list[tuple[Path, Path, dict]], result: AnalyzeResult, staging: Path) -> list[str]:
-    """Write the combined tables into ``staging`` one report at a time (bounded memory), in input order;
-    return the paths written, relative to it.  ``done``: each report analysed, with its cache entry."""
+def _combine(done: list[tuple[Path, Path, dict]], result: AnalyzeResult, staging: Path,
+             tables: tuple[str, ...] = TABLES) -> list[str]:
+    """Write the combined tables ``tables`` into ``staging`` one report at a time (bounded memory), in
+    input order; return the paths written, relative to it.  ``done``: each report analysed, with its
+    cache entry."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -1090,15 +1153,15 @@ def _combine(done: list[tuple[Path, Path, dict]], result: AnalyzeResult, staging
 
     # one schema per table across reports: a column with no value in one report (Arrow type null) takes
     # its type from the others, so that pandas.read_parquet("<out>/parquet/<table>") reads them all
-    own = {name: [pq.read_schema(folder / f"{name}.parquet") for _, folder, _ in done] for name in TABLES}
-    schemas = {name: pa.unify_schemas(own[name], promote_options="default") for name in TABLES if done}
-    written = [*(f"{name}.csv" for name in TABLES), "failures.csv"]
-    csv_files = {name: open(staging / f"{name}.csv", "wb") for name in TABLES}
+    own = {name: [pq.read_schema(folder / f"{name}.parquet") for _, folder, _ in done] for name in tables}
+    schemas = {name: pa.unify_schemas(own[name], promote_options="default") for name in tables if done}
+    written = [*(f"{name}.csv" for name in tables), "failures.csv"]
+    csv_files = {name: open(staging / f"{name}.csv", "wb") for name in tables}
     try:
         for n, (f, folder, info) in enumerate(done):
             result.done += 1
             doc_id = safe_doc_id(f.name)
-            for name in TABLES:
+            for name in tables:
                 source = folder / f"{name}.parquet"
                 target = Path("parquet", name, f"{result.done:06d}_{doc_id}.parquet")
                 (staging / target).parent.mkdir(parents=True, exist_ok=True)
