@@ -56,8 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         for name, seconds in timings.items():
             print(f"ran {name} in {seconds:.1f} s", file=sys.stderr)
         if not args.no_site:
+            site_started = time.perf_counter()
             index = build_site(build / "notebooks", book_dir=build / "book", html_dir=build / "html",
                                tables=tables, report=report)
+            print(f"ran the site build in {time.perf_counter() - site_started:.1f} s", file=sys.stderr)
             print(f"site built in {time.perf_counter() - started:.1f} s: open {index.resolve()} "
                   f"(or `python -m http.server -d {index.parent}` and visit http://localhost:8000)", file=sys.stderr)
     except PolicyTextError as exc:

@@ -41,11 +41,11 @@ def sentence_examples(tokens: pd.DataFrame, *, dictionary: ThemeDictionary | str
     content = content_tokens(tokens, include_pos=None)
     words = content.groupby("sentence")["token"].agg(list)
     matched = match_terms(tokens, dictionary)
-    counts = matched.groupby(["sentence", "theme"]).size()
+    counts = {key: int(n) for key, n in matched.groupby(["sentence", "theme"]).size().items()}
     rows = []
     doc_id = tokens["doc_id"].iloc[0] if len(tokens) else ""
     for sentence, toks in words.items():
-        hits = [int(counts.get((sentence, c), 0)) for c in dictionary.categories]
+        hits = [counts.get((sentence, c), 0) for c in dictionary.categories]
         rows.append({"doc_id": doc_id, "sentence": sentence, "tokens": toks, "hits": hits})
     return pd.DataFrame(rows, columns=["doc_id", "sentence", "tokens", "hits"])
 

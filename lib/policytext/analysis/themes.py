@@ -311,26 +311,33 @@ def tag_sentences(tokens: pd.DataFrame, *, dictionary: ThemeDictionary | str | P
                  .drop_duplicates("sentence").sort_values("sentence"))
     dominance = Fraction(dominance).limit_denominator(1000)
     order = {c: i for i, c in enumerate(dictionary.categories)}
-    by_sentence = dict(tuple(matched.groupby("sentence")))
-    by_paragraph = matched.groupby(["paragraph", "theme"]).size()
+    by_sentence: dict = {}  # sentence -> {theme: hits}, and the entries matched in it
+    terms_of: dict = {}
+    for sentence, theme, term in zip(matched["sentence"].tolist(), matched["theme"].tolist(), matched["term"].tolist()):
+        counts = by_sentence.setdefault(sentence, {})
+        counts[theme] = counts.get(theme, 0) + 1
+        terms_of.setdefault(sentence, set()).add(term)
+    by_paragraph: dict = {}
+    for paragraph, theme in zip(matched["paragraph"].tolist(), matched["theme"].tolist()):
+        counts = by_paragraph.setdefault(paragraph, {})
+        counts[theme] = counts.get(theme, 0) + 1
     rows = []
     for sentence, paragraph in zip(sentences["sentence"].tolist(), sentences["paragraph"].tolist()):
-        hits = by_sentence.get(sentence)
-        if hits is None:
+        counts = by_sentence.get(sentence)
+        if counts is None:
             themes_, source = [], ""
-            if fallback == "paragraph" and paragraph in by_paragraph.index.get_level_values(0):
-                counts = by_paragraph.loc[paragraph]
-                themes_ = sorted((t for t, n in counts.items() if n == counts.max()), key=order.get)
+            if fallback == "paragraph" and paragraph in by_paragraph:
+                strongest = max(by_paragraph[paragraph].values())
+                themes_ = sorted((t for t, n in by_paragraph[paragraph].items() if n == strongest), key=order.get)
                 source = "paragraph"
             rows.append({"sentence": sentence, "paragraph": paragraph, "themes": "|".join(themes_), "hits": "",
                          "terms": "", "source": source})
             continue
-        counts = hits["theme"].value_counts()
-        top = int(counts.max())
+        top = max(counts.values())
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], order[kv[0]]))
         chosen = [t for t, n in ranked if n >= min_hits and n >= dominance * top]
         rows.append({"sentence": sentence, "paragraph": paragraph, "themes": "|".join(chosen),
-                     "hits": " ".join(f"{t}:{n}" for t, n in ranked), "terms": " ".join(sorted(set(hits["term"]))),
+                     "hits": " ".join(f"{t}:{n}" for t, n in ranked), "terms": " ".join(sorted(terms_of[sentence])),
                      "source": "terms"})
     return pd.DataFrame(rows, columns=["sentence", "paragraph", "themes", "hits", "terms", "source"])
 
