@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..tokens.filters import DEFAULT_POS
-from .keywords import keyness
+from ..tokens.filters import content_tokens
+from .keywords import keyness_of_counts
 from .themes import score_themes
 
 __all__ = ["units_of_comparison", "theme_attention", "distinctive_terms"]
@@ -44,9 +45,13 @@ def distinctive_terms(units: dict[str, pd.DataFrame], *, n: int = 8, include_pos
     """
     rows = []
     names = list(units)
+    counts = {name: content_tokens(units[name], include_pos=include_pos, stopwords=stopwords,
+                                   min_len=min_len)["token"].value_counts() for name in names}
+    total = pd.concat(counts.values(), axis=1).fillna(0).sum(axis=1) if counts else pd.Series(dtype=float)
     for name in names:
-        rest = pd.concat([units[o] for o in names if o != name], ignore_index=True)
-        table = keyness(units[name], rest, include_pos=include_pos, stopwords=stopwords, min_len=min_len).head(n)
+        rest = total.sub(counts[name], fill_value=0)
+        rest = rest[rest > 0].astype(int)  # the other units' counts: all of them, less this one's
+        table = keyness_of_counts(counts[name], rest).head(n)
         for rank, row in enumerate(table.itertuples(), start=1):
             rows.append({"unit": name, "rank": rank, "term": row.term, "count": row.count_a, "z": row.z})
     return pd.DataFrame(rows, columns=["unit", "rank", "term", "count", "z"])

@@ -215,6 +215,13 @@ def keyness(tokens_a: pd.DataFrame, tokens_b: pd.DataFrame, *, prior: pd.Series 
     """
     a = _filtered(tokens_a, include_pos, stopwords, min_len)["token"].value_counts()
     b = _filtered(tokens_b, include_pos, stopwords, min_len)["token"].value_counts()
+    return keyness_of_counts(a, b, prior=prior, prior_weight=prior_weight, min_count=min_count)
+
+
+def keyness_of_counts(a: pd.Series, b: pd.Series, *, prior: pd.Series | None = None, prior_weight: float = 0.1,
+                      min_count: int = 1) -> pd.DataFrame:
+    """:func:`keyness` from the two parts' term counts (``term -> count``, counts above zero): for many
+    comparisons of one part against the rest, count once and subtract."""
     terms = sorted(set(a.index) | set(b.index))
     y_a = a.reindex(terms, fill_value=0).astype(float)
     y_b = b.reindex(terms, fill_value=0).astype(float)
