@@ -264,25 +264,24 @@ def tokenize(doc: "Report", *, tokenizer: PolicyTokenizer | None = None,
     Tokens never cross a sentence boundary.
 
     With ``learn_names`` (the default), the names the segmenter splits and the report itself
-    shows to be one word are joined (青/山镇 → 青山镇, POS ``nz``; see :func:`learned_names`).
+    shows to be one word are joined (青/山镇 → 青山镇, POS ``nz``; see :func:`learned_names`); a
+    report of more than 8,000 sentences learns them slice by slice.
     """
     tokenizer = tokenizer or get_tokenizer()
     stopwords = load_stopwords() if stopwords is None else stopwords
     sentences = doc.structure.sentences
     if len(sentences) > _CHUNK:  # a long report in slices: the Python lists of one slice at a time
-        parts = [_tokenize_sentences(doc, sentences.iloc[i:i + _CHUNK], tokenizer, stopwords)
+        parts = [_tokenize_sentences(doc, sentences.iloc[i:i + _CHUNK], tokenizer, stopwords, learn_names)
                  for i in range(0, len(sentences), _CHUNK)]
-        tokens = pd.concat(parts, ignore_index=True)
-    else:
-        tokens = _tokenize_sentences(doc, sentences, tokenizer, stopwords)
-    return _join_learned_names(tokens) if learn_names else tokens
+        return pd.concat(parts, ignore_index=True)
+    return _tokenize_sentences(doc, sentences, tokenizer, stopwords, learn_names)
 
 
 #: POS of a piece that cannot open a name: function words, numbers, time words, punctuation.
 _NOT_A_NAME_PIECE = frozenset({"p", "c", "u", "uj", "ul", "ud", "uz", "ug", "uv", "d", "r", "m", "q", "f", "y", "e",
                                "o", "x", "t", "zg"})
 _CJK_WORD = re.compile(f"^[{CJK}]+$")
-#: Passes of :func:`_join_learned_names`: a name of three pieces (青/山镇/老城) needs two.
+#: Passes of :func:`_join_names`: a name of three pieces (青/山镇/老城) needs two.
 _NAME_PASSES = 3
 
 
@@ -298,8 +297,8 @@ def learned_names(tokens: pd.DataFrame, *, min_count: int = 2, share: float = 0.
       a function word, number or time word;
     * the pair occurs at least ``min_count`` times;
     * the pieces hardly occur apart: at least ``share`` of the occurrences of each piece are in the
-      pair, or ``first`` is a single character that occurs only in the pair (红 of 红钢城, where
-      钢城 is also a name of its own).
+      pair, or ``first`` is a single character found (almost) only in the pair (红 of 红钢城,
+      where 钢城 is also a name of its own).
 
     The evidence is the report's, so a corpus learns each report's names separately, and the same
     report always gives the same names.  Columns: ``name, first, second, count``, sorted by name.
@@ -309,69 +308,76 @@ def learned_names(tokens: pd.DataFrame, *, min_count: int = 2, share: float = 0.
     >>> learned_names(tokenize(doc, learn_names=False))["name"].tolist()
     ['青山镇']
     """
-    columns = ["name", "first", "second", "count"]
-    if len(tokens) < 2:
-        return pd.DataFrame(columns=columns)
-    codes, uniques = pd.factorize(tokens["token"].to_numpy(dtype=object))
-    suffixes = tuple(sorted(cue_words("place_suffixes")))
+    words = tokens["token"].to_numpy(dtype=object)
+    pairs = _learn(words, tokens["pos"].to_numpy(dtype=object), _adjacent(tokens["sentence"].to_numpy(),
+                   tokens["clean_start"].to_numpy(), tokens["clean_end"].to_numpy()), min_count=min_count, share=share)
+    table = pd.DataFrame(pairs, columns=["first", "second", "count"]).astype({"count": "int64"})
+    table.insert(0, "name", table["first"] + table["second"])
+    return table.sort_values("name", kind="stable").reset_index(drop=True)
+
+
+def _learn(words: np.ndarray, tags: np.ndarray, adjacent: np.ndarray, *, min_count: int = 2,
+           share: float = 0.8) -> list[tuple[str, str, int]]:
+    """The learned names as ``(first, second, count)``, from the tokens' words and tags as arrays and
+    ``adjacent`` (:func:`_adjacent`); see :func:`learned_names`."""
+    if len(words) < 2:
+        return []
+    codes, uniques = pd.factorize(words)
+    unique_length = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))
+    length = unique_length[codes]
     cjk = _per_distinct(codes, uniques, lambda u: _CJK_WORD.match(u) is not None)
+    suffixes = tuple(sorted(cue_words("place_suffixes")))
     ends_a_name = _per_distinct(codes, uniques, lambda u: u.endswith(suffixes))
-    length = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))[codes]
-    can_open = cjk & ~tokens["pos"].isin(_NOT_A_NAME_PIECE).to_numpy()
-    pair = (_adjacent(tokens) & can_open[:-1] & cjk[1:] & ends_a_name[1:]
+    can_open = cjk & ~pd.Series(tags).isin(_NOT_A_NAME_PIECE).to_numpy()
+    pair = (adjacent & can_open[:-1] & cjk[1:] & ends_a_name[1:]
             & (length[:-1] + length[1:] >= 3) & (length[:-1] + length[1:] <= 5))
     i = np.flatnonzero(pair)
     if not len(i):
-        return pd.DataFrame(columns=columns)
+        return []
     counts = pd.DataFrame({"a": codes[i], "b": codes[i + 1]}).value_counts()
     counts = counts[counts >= min_count]
     alone = np.bincount(codes, minlength=len(uniques))
     a, b, n = counts.index.get_level_values(0), counts.index.get_level_values(1), counts.to_numpy()
     share_a, share_b = n / alone[a], n / alone[b]
-    keep = ((share_a >= share) & (share_b >= share)) | ((_length_of(uniques, a) == 1) & (share_a >= share))
-    first, second = uniques[a[keep]], uniques[b[keep]]
-    table = pd.DataFrame({"name": [x + y for x, y in zip(first, second)], "first": first, "second": second,
-                          "count": n[keep]})
-    return table.sort_values("name", kind="stable").reset_index(drop=True)[columns]
+    keep = ((share_a >= share) & (share_b >= share)) | ((unique_length[a] == 1) & (share_a >= share))
+    return [(uniques[x], uniques[y], int(k)) for x, y, k in zip(a[keep], b[keep], n[keep])]
 
 
-def _length_of(uniques, index) -> np.ndarray:
-    """The number of characters of ``uniques[index]``."""
-    return np.fromiter((len(uniques[k]) for k in index), dtype=np.int64, count=len(index))
-
-
-def _adjacent(tokens: pd.DataFrame) -> np.ndarray:
+def _adjacent(sentence: np.ndarray, clean_start: np.ndarray, clean_end: np.ndarray) -> np.ndarray:
     """For each token but the last: the next token follows it directly in the same sentence."""
-    return ((tokens["sentence"].to_numpy()[1:] == tokens["sentence"].to_numpy()[:-1])
-            & (tokens["clean_end"].to_numpy()[:-1] == tokens["clean_start"].to_numpy()[1:]))
+    return (sentence[1:] == sentence[:-1]) & (clean_end[:-1] == clean_start[1:])
 
 
-def _join_learned_names(tokens: pd.DataFrame) -> pd.DataFrame:
-    """``tokens`` with each learned name (:func:`learned_names`) one token of POS ``nz``, pass after pass."""
+def _join_names(words, tags, sentence, clean_start, clean_end, near):
+    """The tokens (as the arrays of :meth:`PolicyTokenizer.segment_many`, with each token's sentence and
+    cleaned offsets) with each learned name (:func:`learned_names`) one token of POS ``nz``, pass after
+    pass (a name of three pieces, 青/山镇/老城, needs two).  Works on the arrays before the token table
+    is built, so a long report's table is never copied; returns ``(keep, words, tags, clean_end, near)``:
+    the tokens kept, and the arrays changed where a name now ends later."""
+    keep = np.ones(len(words), dtype=bool)
+    words, tags, clean_end, near = words.copy(), tags.copy(), clean_end.copy(), near.copy()
     for _ in range(_NAME_PASSES):
-        names = learned_names(tokens)
-        if names.empty:
+        alive = np.flatnonzero(keep)
+        adjacent = _adjacent(sentence[alive], clean_start[alive], clean_end[alive])
+        pairs = _learn(words[alive], tags[alive], adjacent)
+        if not pairs:
             break
-        learned = set(zip(names["first"], names["second"]))
-        word = tokens["token"].to_numpy(dtype=object)
-        opens = np.zeros(len(tokens), dtype=bool)
-        maybe = np.flatnonzero(_adjacent(tokens) & pd.Series(word[:-1]).isin(names["first"]).to_numpy()
-                               & pd.Series(word[1:]).isin(names["second"]).to_numpy())
-        opens[maybe] = [(word[i], word[i + 1]) in learned for i in maybe]
-        for i in np.flatnonzero(opens):  # left to right: a token closes at most one name (青/山镇/老城)
-            if i > 0 and opens[i - 1]:
-                opens[i] = False
-        first = np.flatnonzero(opens)
-        second = first + 1
-        tokens = tokens.copy()
-        tokens.loc[first, "token"] = word[first] + word[second]
-        for col in ("end", "clean_end"):
-            tokens.loc[first, col] = tokens[col].to_numpy()[second]
-        tokens.loc[first, "near_mask"] = tokens["near_mask"].to_numpy()[first] | tokens["near_mask"].to_numpy()[second]
-        tokens.loc[first, ["pos"]] = "nz"
-        tokens.loc[first, ["stopword", "punct", "dict_term"]] = False
-        tokens = tokens.drop(index=second).reset_index(drop=True)
-    return tokens
+        learned = {(a, b) for a, b, _ in pairs}
+        w = words[alive]
+        maybe = np.flatnonzero(adjacent & pd.Series(w[:-1]).isin({a for a, _ in learned}).to_numpy()
+                               & pd.Series(w[1:]).isin({b for _, b in learned}).to_numpy())
+        opens = np.zeros(len(alive), dtype=bool)
+        opens[maybe] = [(w[k], w[k + 1]) in learned for k in maybe]
+        for k in np.flatnonzero(opens):  # left to right: a token closes at most one name
+            if k > 0 and opens[k - 1]:
+                opens[k] = False
+        first, second = alive[np.flatnonzero(opens)], alive[np.flatnonzero(opens) + 1]
+        words[first] = words[first] + words[second]
+        tags[first] = "nz"
+        clean_end[first] = clean_end[second]
+        near[first] = near[first] | near[second]
+        keep[second] = False
+    return keep, words, tags, clean_end, near
 
 
 #: Sentences tokenized at once.  A report of a few thousand sentences is one slice; a 10 MB text
@@ -380,10 +386,15 @@ _CHUNK = 8000
 
 
 def _tokenize_sentences(doc: "Report", sentences: pd.DataFrame, tokenizer: PolicyTokenizer,
-                        stopwords: frozenset[str]) -> pd.DataFrame:
+                        stopwords: frozenset[str], learn_names: bool = True) -> pd.DataFrame:
     rows, words, tags, starts, ends, near = tokenizer.segment_many(sentences["text"].tolist())
     clean_start = sentences["clean_start"].to_numpy(dtype=np.int64)[rows] + starts
     clean_end = clean_start + (ends - starts)
+    if learn_names:
+        keep, words, tags, clean_end, near = _join_names(words, tags, sentences["sentence"].to_numpy()[rows],
+                                                         clean_start, clean_end, near)
+        rows, words, tags, clean_start, clean_end, near = (a[keep] for a in (rows, words, tags, clean_start, clean_end,
+                                                                             near))
     columns = {"doc_id": np.full(len(rows), doc.doc_id, dtype=object)}
     for col in ("part", "chapter", "section", "paragraph", "sentence"):
         columns[col] = sentences[col].array.take(rows)
