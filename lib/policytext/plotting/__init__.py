@@ -1,4 +1,5 @@
-"""Figures: the CJK font and style (:mod:`.style`) and the collection's figures (:mod:`.figures`).
+"""Figures: the CJK font and style (:mod:`.style`) and the collection's figures (:mod:`.figures`; attention
+over years, :mod:`.timeseries`; clustered similarity heatmaps, :mod:`.similarity`).
 
 The top layer with the command line: nothing in the library imports it, and only it imports
 matplotlib (``lint-imports`` checks both).
