@@ -1,8 +1,9 @@
 """The methods primer: each method of the book on a toy example small enough to check by hand.
 
-Every number of the page is computed when the site is built: once by the formula written on the
-page (plain Python over the counts shown) and once by the library function the notebooks call, and
-the build stops if the two disagree.  A reader can redo each example with a pencil; a teacher can
+Every number of the page is computed when the site is built, by the formula written on the page
+(plain Python over the counts shown); where the library implements the method (TF-IDF, keyness,
+average Jaccard) or a reference library does (micro F1 in scikit-learn, modularity in networkx), it
+is computed a second time that way and the build stops if the two disagree.  A reader can redo each example with a pencil; a teacher can
 change an example and rebuild.
 """
 
@@ -103,7 +104,8 @@ def _log_odds() -> list[str]:
         f"σ = √(1/(y_A + α_w) + 1/(y_B + α_w)) = {sigma:.3f}, so z = δ / σ = {delta / sigma:+.2f} "
         "(positive: a word of the review; negative z marks the plan's words).\n",
         _table(["term", "count in A", "count in B", "δ", "z"], rows),
-        "|z| > 1.96 is the conventional two-sided 5% line; with a few words per part nothing is far beyond it. "
+        f"|z| > 1.96 is the conventional two-sided 5% line; with a few words per part the largest |z| here is "
+        f"{library['z'].abs().max():.2f}. "
         "The z of a term grows with its count: a frequent term with a small difference can outrank a rare one "
         "with a large difference, which is the point of the method (a rare word's ratio is noise).\n",
     ]
@@ -134,8 +136,8 @@ def _agreement() -> list[str]:
         f"F1 = 2PR/(P+R) = {f1:.3f}. Exact match counts sentences whose whole set is right: {exact:.0%} here "
         "(sentence 5, with no domain on either side, counts as right). Report both: F1 credits half-right sets, "
         "exact match does not.\n",
-        "A perfect score on the sentences the rules were written on is not a test: the Methods page reports the "
-        "same measures on *held-out* sentences, labelled after the rules were frozen.\n",
+        "A perfect score on the sentences the rules were written on is no evidence of accuracy: the Methods page "
+        "reports the same measures on *held-out* sentences, labelled after the rules were frozen.\n",
     ]
 
 
@@ -257,7 +259,8 @@ def _minhash() -> list[str]:
         f"agree on a function with probability equal to their Jaccard index. Share of agreeing functions here: "
         f"{estimate:.3f}. Locality-sensitive hashing groups the 128 values into bands so that only texts that "
         "agree on a whole band are ever compared: a folder of n reports costs about n sketches instead of n² "
-        "comparisons, and the candidate pairs are then aligned passage by passage.\n",
+        "comparisons, and the candidate pairs are then aligned passage by passage (`policytext reuse FOLDER`; "
+        "notebook 06 compares a few dozen reports, where aligning every pair is quicker).\n",
     ]
 
 
@@ -266,9 +269,10 @@ def primer_page() -> str:
     sections = [
         "# Methods primer: each method on a toy example\n",
         "Each method the notebooks use, on an example small enough to redo with a pencil. Every number below "
-        "is computed when the site is built — by the formula on the page and by the library function the "
-        "notebooks call, which must agree (the build stops if they do not). Change an example in "
-        "`lib/policybook/primer.py` and rebuild to see a method react.\n",
+        "is computed when the site is built by the formula on the page; TF-IDF, keyness, average Jaccard, F1 and "
+        "modularity are computed a second time by the library function the notebooks call (or scikit-learn and "
+        "networkx), and the build stops if the two disagree. Change an example in `lib/policybook/primer.py` and "
+        "rebuild to see a method react.\n",
     ]
     for part in (_tfidf, _log_odds, _agreement, _jaccard_and_stability, _nmf, _modularity, _bootstrap, _minhash):
         sections += part()

@@ -208,7 +208,7 @@ def methods_page() -> str:
                                     "theme's matched entries", "陈诗一 & 陈登科 (2018); Monroe, Colaresi & Quinn (2008)"),
             ("shared passages", "character 10-gram seeds chained across small gaps into passages, raw offsets on both "
                                 "sides; formula sentences and passages in half the folder flagged as boilerplate",
-             "Smith, Cordell & Dillon (2013), *American Literary History* 25(4) (passim)"),
+             "Smith, Cordell & Dillon (2013), Infectious texts, IEEE BigData (passim)"),
             ("candidate pairs", "MinHash of character 5-gram shingles of 100-character windows, LSH banding (datasketch)",
              "Broder (1997), *Compression and Complexity of Sequences*"),
             ("report similarity", "cosine of TF-IDF vectors of content words", "Salton & Buckley (1988)"),
@@ -243,7 +243,8 @@ def methods_page() -> str:
         *_expansion_section(),
         "## Known limits\n",
         f"- Subjects of quantities come from part-of-speech patterns: {1 - score.subject_accuracy:.0%} of the matched "
-        "mentions above have a wrong subject, on the report the rules were written on.\n"
+        "mentions above have a wrong subject on the report the rules were written on, and more on reports nobody "
+        "tuned to (the held-out rows of the multi-report tables above are the figures to believe).\n"
         "- Five-year reviews carry no single year; their figures get no `year`.\n"
         "- Dictionary shares count words, not meaning: a sentence about talent that names 企业 counts for the economy.\n"
         f"- Topic models on one report ({int((report.structure.paragraphs['part'] == 'body').sum())} body paragraphs "
