@@ -56,6 +56,14 @@ def test_follows_the_notebook_contract(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_facing_text_never_speaks_of_the_tests(path):
+    """The prose is for readers: how the project checks itself belongs to the README, not to a lesson."""
+    nb = nbformat.read(path, as_version=4)
+    prose = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert not [m.group() for text in prose for m in re.finditer(r"\btests?\b|pytest|make test", text)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_exercise_has_a_hidden_solution(path):
     """2-4 exercises; each answered by a folded explanation and executed code the book hides behind a toggle."""
     nb = nbformat.read(path, as_version=4)
