@@ -504,7 +504,7 @@ def theme_agreement(first: pd.DataFrame, second: pd.DataFrame, categories) -> pd
     exact-set agreement, and Cohen's kappa of each domain (present or not) and pooled over domains."""
     merged = first.merge(second, on=["doc_id", "start"], suffixes=("_a", "_b"))
     sets_a, sets_b = [_labels(x) for x in merged["themes_a"]], [_labels(x) for x in merged["themes_b"]]
-    rows = [{"domain": "all (exact set)", "sentences": len(merged),
+    rows = [{"domain": "all (agreement: exact set; kappa: pooled over domains)", "sentences": len(merged),
              "agreement": round(sum(x == y for x, y in zip(sets_a, sets_b)) / max(len(merged), 1), 3),
              "kappa": _kappa([int(c in x) for x in sets_a for c in categories],
                              [int(c in y) for y in sets_b for c in categories])}]
