@@ -99,3 +99,15 @@ def test_coders_agree_on_the_theme_samples():
         agreement = ev.theme_agreement(a, b, categories).set_index("domain")
         assert agreement.loc["all (agreement: exact set; kappa: pooled over domains)", "sentences"] == len(b)
         assert agreement.loc["all (agreement: exact set; kappa: pooled over domains)", "kappa"] >= 0.9
+
+
+@pytest.mark.slow
+def test_cached_theme_labels_are_the_labels(tmp_path):
+    """The cache gives back the table labelling gives; another setting is labelled afresh."""
+    from policytext.analysis.evaluation import theme_label_predictions
+
+    fresh = theme_label_predictions(cache=tmp_path)
+    assert len(list(tmp_path.glob("theme-labels-*.parquet"))) == 1
+    assert theme_label_predictions(cache=tmp_path).equals(fresh)
+    theme_label_predictions(cache=tmp_path, use_dictionary=False)
+    assert len(list(tmp_path.glob("theme-labels-*.parquet"))) == 2 and not list(tmp_path.glob(".tmp-*"))

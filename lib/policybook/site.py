@@ -9,7 +9,6 @@ the generated methods, glossary and data pages; the CJK web font.  It then build
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -290,7 +289,7 @@ def _theme_predictions(dictionary: str):
     """The labels of every hand-labelled corpus sentence by ``dictionary`` and the classifier, once per build."""
     from policytext.analysis.evaluation import theme_label_predictions
 
-    return theme_label_predictions(dictionary=dictionary)
+    return theme_label_predictions(dictionary=dictionary, cache=paths.DATA_PROCESSED / "cache")
 
 
 def _multi_theme_section() -> list[str]:
@@ -391,14 +390,10 @@ def page_inputs_digest() -> str:
     """A digest of everything a generated page is computed from: the library's code and resources, this
     build tool's code, the hand annotations, the bundled report and the corpus."""
     from policytext.corpus.analyze import library_fingerprint
+    from policytext.files import tree_digest
 
-    digest = hashlib.sha256(library_fingerprint().encode())
-    for folder in (Path(__file__).parent, paths.ANNOTATIONS, paths.CORPUS):
-        for f in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            if f.is_file() and "__pycache__" not in f.parts:
-                digest.update(f.relative_to(folder).as_posix().encode() + b"\0" + f.read_bytes())
-    digest.update(paths.BUNDLED_REPORT.read_bytes())
-    return digest.hexdigest()[:16]
+    return tree_digest(Path(__file__).parent, paths.ANNOTATIONS, paths.CORPUS, paths.BUNDLED_REPORT,
+                       seed=library_fingerprint().encode())[:16]
 
 
 def cached_page(name: str, build, *, cache: Path | None = None) -> str:

@@ -7,9 +7,11 @@ imports nothing heavy, so that a corpus rerun can examine its inputs without loa
 
 from __future__ import annotations
 
+import hashlib
 import stat
+from pathlib import Path
 
-__all__ = ["not_regular"]
+__all__ = ["not_regular", "tree_digest"]
 
 _KINDS = ((stat.S_ISDIR, "directory"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
           (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"))
@@ -25,3 +27,19 @@ def not_regular(mode: int) -> str | None:
     if stat.S_ISREG(mode):
         return None
     return f"not a regular file ({next((name for test, name in _KINDS if test(mode)), 'unknown kind')})"
+
+
+def tree_digest(*roots: str | Path, seed: bytes = b"") -> str:
+    """A SHA-256 (hex) of every file under ``roots`` — each file's path relative to its root and its
+    bytes, in sorted order, ``__pycache__`` left out; a root that is a file counts as its bytes, a
+    missing one as nothing.  What a cache of derived results is keyed by: change a byte of a rule, a
+    lexicon or an annotation and the key changes."""
+    digest = hashlib.sha256(seed)
+    for root in map(Path, roots):
+        if root.is_file():
+            digest.update(b"\0file\0" + root.read_bytes())
+            continue
+        for f in sorted(root.rglob("*")) if root.is_dir() else ():
+            if f.is_file() and "__pycache__" not in f.parts:
+                digest.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()

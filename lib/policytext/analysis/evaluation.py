@@ -8,6 +8,7 @@ the matched pairs, with a row-level comparison for error analysis.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -552,7 +553,11 @@ def _bootstrap(pairs, *, n: int = 1000, seed: int = 2026) -> dict:
             for name, values in (("exact", exact), ("f1", f1)) for end, q in (("low", 2.5), ("high", 97.5))}
 
 
-def theme_label_predictions(*, corpus=None, dictionary="policy_domains", **classifier_options) -> pd.DataFrame:
+_LABEL_SETS = ("gold", "dictionary", "classifier")
+
+
+def theme_label_predictions(*, corpus=None, dictionary="policy_domains", cache: str | Path | None = None,
+                            **classifier_options) -> pd.DataFrame:
     """The dictionary's and the supervised baseline's labels of every hand-labelled corpus sentence.
 
     The classifier (TF-IDF and the dictionary's hits, :mod:`policytext.analysis.classify`) labels the
@@ -561,10 +566,35 @@ def theme_label_predictions(*, corpus=None, dictionary="policy_domains", **class
     held-out ones never).  ``classifier_options`` go to
     :func:`~policytext.analysis.classify.train_theme_classifier` (``use_dictionary=False``: words only).
 
+    ``cache``: a folder where the table is kept, named by a digest of everything it is computed from
+    (the library's code and resources, the dictionary, the hand annotations, the corpus, the bundled
+    report, ``classifier_options``): a notebook rerun reads it instead of labelling again.
+
     Returns:
         One row per labelled sentence of the corpus reports: ``doc_id, level, set, start`` (raw offset
         of the sentence), ``gold``, ``dictionary`` and ``classifier`` (sets of themes).
     """
+    if cache is not None:
+        from ..files import tree_digest
+        from .themes import load_dictionary
+
+        loaded = load_dictionary(dictionary)
+        recipe = repr((loaded.categories, sorted(loaded.terms.items()), sorted(classifier_options.items())))
+        key = tree_digest(Path(__file__).parents[1], paths.ANNOTATIONS, paths.CORPUS if corpus is None else corpus,
+                          paths.BUNDLED_REPORT, seed=recipe.encode("utf-8"))[:16]
+        stored = Path(cache) / f"theme-labels-{key}.parquet"
+        if stored.is_file():
+            table = pd.read_parquet(stored)
+            for column in _LABEL_SETS:
+                table[column] = [_labels(x) for x in table[column]]
+            return table
+        table = theme_label_predictions(corpus=corpus, dictionary=loaded, **classifier_options)
+        flat = table.assign(**{c: ["|".join(sorted(x)) for x in table[c]] for c in _LABEL_SETS})
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        temporary = stored.with_name(f".tmp-{os.getpid()}-{stored.name}")
+        flat.to_parquet(temporary, index=False)
+        os.replace(temporary, stored)  # complete or absent
+        return table
     from ..document.reading import read_report
     from ..tokens.segmentation import tokenize
     from .classify import evaluate_by_report, sentence_examples, train_theme_classifier

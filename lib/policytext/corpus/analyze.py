@@ -68,7 +68,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import PolicyTextError, ReportError
-from ..files import not_regular
+from ..files import not_regular, tree_digest
 from ..options import DEFAULT_BACKEND, DEFAULT_TABLES, FOLDER_SUFFIXES, TABLES, __version__
 
 if TYPE_CHECKING:
@@ -144,12 +144,7 @@ LABEL_COLUMNS = ("doc_id", "target_doc", "result_doc")
 def library_fingerprint() -> str:
     """A digest of the library's code and resources: any change to a rule or a lexicon invalidates
     the cache, even between releases (the version number alone would keep stale tables)."""
-    package = Path(__file__).parents[1]  # policytext/, every sub-package and resource
-    digest = hashlib.sha256(__version__.encode())
-    for f in sorted(package.rglob("*")):
-        if f.is_file() and "__pycache__" not in f.parts:
-            digest.update(f.relative_to(package).as_posix().encode() + b"\0" + f.read_bytes())
-    return digest.hexdigest()[:12]
+    return tree_digest(Path(__file__).parents[1], seed=__version__.encode())[:12]  # policytext/, all of it
 
 
 def _library(backend: str) -> str:
