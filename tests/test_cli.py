@@ -89,6 +89,20 @@ def test_analyze_writes_the_tokens_only_when_asked_and_the_same_tables_either_wa
     assert stopped.value.code == 2 and "unknown table 'tokenz'" in capsysbinary.readouterr().err.decode("utf-8")
 
 
+def test_analyze_with_no_report_analysed_writes_only_the_failures(tmp_path, capsysbinary):
+    code, _, err = _run(capsysbinary, "analyze", str(tmp_path / "missing"), "--out", str(tmp_path / "out"),
+                        "--no-progress")
+    assert code == 1 and "no tables written" in err
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.csv")) == ["failures.csv"]
+    assert not (tmp_path / "out" / "parquet").exists() or not any((tmp_path / "out" / "parquet").iterdir())
+    assert "no such file" in pd.read_csv(tmp_path / "out" / "failures.csv", encoding="utf-8-sig")["reason"][0]
+
+
+def test_reuse_of_a_missing_file_says_so(tmp_path, capsysbinary):
+    code, _, err = _run(capsysbinary, "reuse", str(tmp_path / "missing.txt"))
+    assert code == 1 and "missing.txt: no such file or folder" in err and len(err.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize("name, content, problem", [
     ("missing.txt", None, "no such file"),
     ("", None, "directory"),

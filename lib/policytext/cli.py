@@ -236,6 +236,9 @@ def cmd_reuse(args) -> int:
     from .analysis.reuse import find_reuse, shared_passages
     from .corpus.analyze import expand
 
+    for given in args.reports:
+        if not Path(given).exists():
+            raise PolicyTextError(f"{given}: no such file or folder")
     files = expand(args.reports)
     if len(files) < 2:
         raise PolicyTextError(f"reuse compares reports: give two REPORT files or a folder holding two or more "
@@ -319,8 +322,10 @@ def cmd_analyze(args) -> int:
     for failure in result.failures:
         print(f"policytext: error: {failure['reason']}", file=sys.stderr)
     copies = f", {result.copies} identical to another file" if result.copies else ""
+    where = (f"tables in {result.out}/ (CSV) and {result.out}/parquet/" if result.done else
+             f"no tables written; the reasons are in {result.out}/failures.csv")
     print(f"policytext: analysed {result.done} of {result.reports} report(s) ({result.cached} from the cache{copies}) "
-          f"in {result.seconds:.1f} s; tables in {result.out}/ (CSV) and {result.out}/parquet/", file=sys.stderr)
+          f"in {result.seconds:.1f} s; {where}", file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_BAD_INPUT
 
 
@@ -341,7 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_, epilog=EXAMPLES,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         p.add_argument("reports", nargs="+", metavar="REPORT" if name != "analyze" else "PATH",
-                       help="report file (.txt in UTF-8/GB18030/UTF-16, or a saved .html page)"
+                       help="report file (.txt in UTF-8/GB18030/UTF-16, a saved .html page, .docx, or .pdf with a text "
+                            "layer)"
                             + ("; a folder stands for the report files in it" if name in ("analyze", "targets", "reuse")
                                else ""))
         p.set_defaults(func=func)

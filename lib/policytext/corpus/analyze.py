@@ -1080,7 +1080,7 @@ def _run(files, examined, out: Path, previous: dict, listing: str, result: Analy
     with _writing(out):
         staging = _fresh_folder(out, "tables")
         try:
-            written = _combine(done, result, staging, tables)
+            written = _combine(done, result, staging, tables if done else ())  # no report: only failures.csv
             manifest = {"inputs": None if result.failures else listing, "copies": result.copies}
             _commit(staging, out, written, previous, manifest)
         finally:

@@ -19,7 +19,7 @@ from .. import paths
 from ..document.metadata import Metadata
 from ..document.report import safe_doc_id
 from ..errors import PolicyTextError
-from ..options import DEFAULT_TABLES, TABLES
+from ..options import TABLES
 from .analyze import analyze
 
 if TYPE_CHECKING:
@@ -37,9 +37,9 @@ def folder_tables(folder: str | Path, tables=("reports", "tokens"), *, out: str 
                   jobs: int | None = None) -> dict[str, "pd.DataFrame"]:
     """The tables ``tables`` (names of :data:`~policytext.options.TABLES`) of the reports of ``folder``.
 
-    The folder is analysed into ``out`` (default :func:`default_output`) first, with the default
-    tables and those asked for (so that every notebook asks for the same run and a second one reads
-    it as it is); a report that cannot be analysed is named on standard error and left out, as in
+    The folder is analysed into ``out`` (default :func:`default_output`) first, with every table
+    (so that whatever a notebook asks for, the folder holds the same run and a second call reads it
+    as it is); a report that cannot be analysed is named on standard error and left out, as in
     ``policytext analyze``.
     Each table is one DataFrame over all reports, rows in the order of the files, every row with
     ``doc_id, year, place, level``.
@@ -53,7 +53,7 @@ def folder_tables(folder: str | Path, tables=("reports", "tokens"), *, out: str 
     if not folder.is_dir():
         raise PolicyTextError(f"{folder}: no such folder")
     out = Path(out) if out is not None else default_output(folder)
-    result = analyze([folder], out, jobs=jobs, progress=False, tables=(*DEFAULT_TABLES, *tables))
+    result = analyze([folder], out, jobs=jobs, progress=False, tables="all")
     for failure in result.failures:
         print(f"policytext: left out {failure['path']}: {failure['reason']}", file=sys.stderr)
     if result.failures and len(result.failures) == result.reports:
