@@ -22,6 +22,7 @@ import pytest
 
 from policytext import cli, paths
 from policytext.corpus import analyze as corpus_analyze
+from processes import alive, children
 
 CLI = [sys.executable, "-m", "policytext.cli"]
 SAFETY = 120  # seconds a subprocess may take before the test gives up on it (never reached when all is well)
@@ -214,25 +215,6 @@ def test_analyze_without_a_scheduler_never_imports_dask(tmp_path):
     assert done.returncode == 0, done.stderr
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads the process table from /proc")
 @pytest.mark.parametrize("sig, code, group", [(signal.SIGTERM, 143, False), (signal.SIGINT, 130, True)],
@@ -253,7 +235,7 @@ def test_a_signal_stops_a_local_cluster_run_and_its_workers(tmp_path, sig, code,
     while (not (out / ".cache").is_dir() or not [e for e in (out / ".cache").iterdir() if e.name.endswith("-c3")]) \
             and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)  # until the first report is done: the workers are running
-    workers = _children(proc.pid)
+    workers = children(proc.pid)
     assert proc.poll() is None and workers, proc.communicate()[1]
     if group:
         os.killpg(proc.pid, sig)
@@ -261,9 +243,9 @@ def test_a_signal_stops_a_local_cluster_run_and_its_workers(tmp_path, sig, code,
         proc.send_signal(sig)
     proc.wait(timeout=SAFETY / 2)
     deadline = time.monotonic() + SAFETY / 2
-    while any(map(_alive, workers)) and time.monotonic() < deadline:
+    while any(map(alive, workers)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    survivors = [p for p in workers if _alive(p)]
+    survivors = [p for p in workers if alive(p)]
     for pid in survivors:
         os.kill(pid, signal.SIGKILL)
     err = proc.communicate()[1]

@@ -26,6 +26,7 @@ import pytest
 from policytext import cli, paths
 from policytext.errors import PolicyTextError
 from policytext.options import TABLES
+from processes import alive, children
 
 REPORT = paths.BUNDLED_REPORT.read_bytes()
 CLI = [sys.executable, "-m", "policytext.cli"]
@@ -128,27 +129,6 @@ def test_dangling_links_and_fifos_are_listed_never_opened(tmp_path, named):
 # -- 3: a killed run leaves no worker and no half-written table ----------------------------------------------
 
 
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (from /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
-
-
 def _slow_corpus(root: Path, n: int = 16) -> Path:
     """``n`` copies of the bundled report, each a byte longer than the last (so each is analysed)."""
     return _folder(root, {f"{i:02d}_copy.txt": REPORT + b"\n" * i for i in range(n)})
@@ -159,9 +139,9 @@ def _started_with_workers(src: Path, out: Path) -> tuple[subprocess.Popen, list[
     proc = subprocess.Popen([*CLI, "analyze", str(src), "--out", str(out), "--no-progress", "--jobs", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + SAFETY
-    while len(_children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+    while len(children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    workers = _children(proc.pid)
+    workers = children(proc.pid)
     if len(workers) < 2:
         proc.kill()
         pytest.fail(f"analyze did not start two workers: {proc.communicate()[1]}")
@@ -171,12 +151,12 @@ def _started_with_workers(src: Path, out: Path) -> tuple[subprocess.Popen, list[
 def _survivors(pids: list[int]) -> list[int]:
     """The processes of ``pids`` still running after a generous wait (killed then, not to leak them)."""
     deadline = time.monotonic() + SAFETY / 2
-    while any(map(_alive, pids)) and time.monotonic() < deadline:
+    while any(map(alive, pids)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    alive = [p for p in pids if _alive(p)]
-    for pid in alive:
+    left = [p for p in pids if alive(p)]
+    for pid in left:
         os.kill(pid, signal.SIGKILL)
-    return alive
+    return left
 
 
 @pytest.mark.skipif(not LINUX_PROC, reason="reads the process table from /proc")

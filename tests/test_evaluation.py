@@ -110,4 +110,4 @@ def test_cached_theme_labels_are_the_labels(tmp_path):
     assert len(list(tmp_path.glob("theme-labels-*.parquet"))) == 1
     assert theme_label_predictions(cache=tmp_path).equals(fresh)
     theme_label_predictions(cache=tmp_path, use_dictionary=False)
-    assert len(list(tmp_path.glob("theme-labels-*.parquet"))) == 2 and not list(tmp_path.glob(".tmp-*"))
+    assert len(list(tmp_path.glob("theme-labels-*.parquet"))) == 2 and not list(tmp_path.glob(".*.tmp-*"))

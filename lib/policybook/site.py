@@ -18,6 +18,7 @@ from pathlib import Path
 
 from policytext import paths
 from policytext.errors import PolicyTextError
+from policytext.files import replaced
 from policytext.text.lexicons import read_tsv
 
 from .notebooks import notebooks
@@ -411,9 +412,8 @@ def cached_page(name: str, build, *, cache: Path | None = None) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob(f"{name}-*.md"):
         old.unlink()
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)  # a page is complete or absent, never half written
+    with replaced(path) as temporary:  # a page is complete or absent, never half written
+        temporary.write_text(text, encoding="utf-8")
     return text
 
 

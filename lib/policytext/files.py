@@ -8,10 +8,13 @@ imports nothing heavy, so that a corpus rerun can examine its inputs without loa
 from __future__ import annotations
 
 import hashlib
+import os
+import secrets
 import stat
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["not_regular", "tree_digest"]
+__all__ = ["not_regular", "tree_digest", "replaced"]
 
 _KINDS = ((stat.S_ISDIR, "directory"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
           (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"))
@@ -43,3 +46,18 @@ def tree_digest(*roots: str | Path, seed: bytes = b"") -> str:
             if f.is_file() and "__pycache__" not in f.parts:
                 digest.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
     return digest.hexdigest()
+
+
+@contextmanager
+def replaced(path: str | Path):
+    """Write ``path`` in one step: yields a new temporary path beside it, to be written by any writer
+    (bytes, Parquet, a gensim model), which is renamed over ``path`` when the block ends without an
+    error.  An interrupted write leaves the previous file (or none), never half of one; a symbolic
+    link at ``path`` is replaced, never followed."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -8,7 +8,6 @@ the matched pairs, with a row-level comparison for error analysis.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -575,7 +574,7 @@ def theme_label_predictions(*, corpus=None, dictionary="policy_domains", cache: 
         of the sentence), ``gold``, ``dictionary`` and ``classifier`` (sets of themes).
     """
     if cache is not None:
-        from ..files import tree_digest
+        from ..files import replaced, tree_digest
         from .themes import load_dictionary
 
         loaded = load_dictionary(dictionary)
@@ -591,9 +590,8 @@ def theme_label_predictions(*, corpus=None, dictionary="policy_domains", cache: 
         table = theme_label_predictions(corpus=corpus, dictionary=loaded, **classifier_options)
         flat = table.assign(**{c: ["|".join(sorted(x)) for x in table[c]] for c in _LABEL_SETS})
         stored.parent.mkdir(parents=True, exist_ok=True)
-        temporary = stored.with_name(f".tmp-{os.getpid()}-{stored.name}")
-        flat.to_parquet(temporary, index=False)
-        os.replace(temporary, stored)  # complete or absent
+        with replaced(stored) as temporary:  # complete or absent
+            flat.to_parquet(temporary, index=False)
         return table
     from ..document.reading import read_report
     from ..tokens.segmentation import tokenize

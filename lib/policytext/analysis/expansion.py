@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import re
 import zlib
 from pathlib import Path
@@ -47,6 +46,7 @@ import pandas as pd
 
 from .. import paths
 from ..errors import PolicyTextError
+from ..files import replaced
 from ..text.chars import CJK
 from ..tokens.filters import DEFAULT_POS, content_tokens
 from .themes import NAME_TAGS, ThemeDictionary, load_dictionary
@@ -194,9 +194,8 @@ def train_vectors(token_tables, *, vector_size: int = EXPANSION["vector_size"], 
     model = Word2Vec(sentences, **settings, hs=0, workers=1, hashfxn=stable_hash)
     if stored is not None:
         stored.parent.mkdir(parents=True, exist_ok=True)
-        temporary = stored.with_name(f".tmp-{os.getpid()}-{stored.name}")
-        model.save(str(temporary), separately=[])  # one file, whatever the size of its arrays
-        os.replace(temporary, stored)  # complete or absent: a stopped run leaves no half model
+        with replaced(stored) as temporary:  # complete or absent: a stopped run leaves no half model
+            model.save(str(temporary), separately=[])  # one file, whatever the size of its arrays
     return model
 
 

@@ -32,7 +32,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from ..tokens.filters import DEFAULT_POS, content_tokens
+from ..tokens.filters import DEFAULT_POS, content_tokens, joined_text
 from ..tokens.scopes import add_scope, scope_columns, scope_columns_of
 
 __all__ = ["term_frequencies", "occurrences", "document_frequency", "tfidf", "idf_from_tables", "textrank",
@@ -88,11 +88,7 @@ def occurrences(tokens: pd.DataFrame, table: pd.DataFrame, *, by: str = "report"
     body = add_scope(tokens[tokens["part"].eq("body") & tokens["chapter"].notna()], by)
     texts: dict[tuple, str] = {}
     for key, group in (body.groupby(keys, dropna=False, sort=False) if keys else [((), body)]):
-        starts, ends = group["clean_start"].to_numpy(), group["clean_end"].to_numpy()
-        breaks = np.concatenate(([False], (starts[1:] != ends[:-1]) | (group["sentence"].to_numpy()[1:]
-                                                                          != group["sentence"].to_numpy()[:-1])))
-        texts[key if isinstance(key, tuple) else (key,)] = "".join(
-            ("\0" + w if b else w) for w, b in zip(group["token"].tolist(), breaks))
+        texts[key if isinstance(key, tuple) else (key,)] = joined_text(group)[0]
     scope_of = (zip(*(table[k].tolist() for k in keys)) if keys else (() for _ in range(len(table))))
     return [texts.get(tuple(k), "").count(term) for k, term in zip(scope_of, table["term"].tolist())]
 

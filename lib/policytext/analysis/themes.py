@@ -32,7 +32,7 @@ import pandas as pd
 
 from .. import paths
 from ..errors import PolicyTextError
-from ..tokens.filters import content_tokens
+from ..tokens.filters import content_tokens, joined_text
 from ..tokens.scopes import add_scope, scope_columns
 
 __all__ = ["ThemeDictionary", "load_dictionary", "available_dictionaries", "match_terms", "score_themes",
@@ -183,16 +183,9 @@ def match_terms(tokens: pd.DataFrame, dictionary: ThemeDictionary | str | Path =
     columns = ["chapter", "section", "paragraph"] + MATCH_COLUMNS
     if body.empty:
         return pd.DataFrame(columns=columns)
-    words = body["token"].tolist()
+    text, joined_at = joined_text(body)  # one string of the body, and where each token starts in it
     starts = body["clean_start"].to_numpy(dtype=np.int64)
-    ends = body["clean_end"].to_numpy(dtype=np.int64)
-    sentence = body["sentence"].to_numpy()
-    # one string of the body: adjacent tokens joined, a break (\0) where text was dropped or a sentence ends
-    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-    breaks = np.zeros(len(words), dtype=bool)
-    breaks[1:] = (starts[1:] != ends[:-1]) | (sentence[1:] != sentence[:-1])
-    joined_at = np.cumsum(lengths + breaks) - lengths  # where each token starts in the joined string
-    text = "".join(["\0" + w if brk else w for w, brk in zip(words, breaks.tolist())])
+    lengths = body["clean_end"].to_numpy(dtype=np.int64) - starts
     found = list(_automaton(dictionary).find(text))
     rows = []
     if found:

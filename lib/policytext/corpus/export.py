@@ -14,8 +14,6 @@ value.
 from __future__ import annotations
 
 import io
-import os
-import secrets
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -27,6 +25,7 @@ import pyarrow.parquet as pq
 
 from .. import paths
 from ..errors import PolicyTextError
+from ..files import replaced
 from ..options import FORMATS
 
 __all__ = ["FORMATS", "write_table", "table_bytes", "arrow_table", "csv_bytes", "parquet_bytes", "save_table",
@@ -125,14 +124,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     An interrupted write leaves the previous file (or none), never half of one; a symbolic link at
     ``path`` is replaced by the file, never followed out of the folder.
     """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
-    try:
-        with open(tmp, "xb") as f:  # a new file: never through a link someone planted
-            f.write(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with replaced(path) as tmp, open(tmp, "xb") as f:  # a new file: never through a link someone planted
+        f.write(data)
 
 
 def target_inside(folder: str | Path, *names: str) -> Path:

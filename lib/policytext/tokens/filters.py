@@ -8,11 +8,12 @@ the filter's options as explicit keyword arguments (``include_pos=``, ``stopword
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..text.lexicons import load_content_words
 
-__all__ = ["DEFAULT_POS", "content_tokens"]
+__all__ = ["DEFAULT_POS", "content_tokens", "joined_text"]
 
 #: POS tags kept by default: nouns (n, nz, ns, nt, ng, vn …), verbs (v), fixed expressions (l, i),
 #: abbreviations (j).  Person names (nr) and time words (t) are left out.
@@ -49,3 +50,22 @@ def content_tokens(tokens: pd.DataFrame, *, include_pos: tuple[str, ...] | None 
     if body_only:
         keep &= tokens["part"].eq("body") & tokens["chapter"].notna()
     return tokens[keep]
+
+
+def joined_text(tokens: pd.DataFrame) -> tuple[str, np.ndarray]:
+    """The text of ``tokens`` (in their order) as one string, and where each token starts in it.
+
+    Adjacent tokens are joined; a ``\\0`` stands where text was dropped between two tokens (a mask,
+    white space, a token filtered out) or a sentence ends, so that nothing searched in the string
+    (a dictionary entry, a term) crosses it.  The text that term searches and dictionary matches run
+    on, rebuilt from the tokens they count.
+    """
+    words = tokens["token"].tolist()
+    starts = tokens["clean_start"].to_numpy(dtype=np.int64)
+    ends = tokens["clean_end"].to_numpy(dtype=np.int64)
+    sentence = tokens["sentence"].to_numpy()
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    breaks = np.zeros(len(words), dtype=bool)
+    breaks[1:] = (starts[1:] != ends[:-1]) | (sentence[1:] != sentence[:-1])
+    text = "".join(["\0" + w if brk else w for w, brk in zip(words, breaks.tolist())])
+    return text, np.cumsum(lengths + breaks) - lengths
