@@ -8,6 +8,7 @@ import io
 import re
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -232,6 +233,23 @@ def test_tfidf_similarity_matrix(tokenizer):
     assert list(sim.index) == list(sim.columns) == ["a", "b", "c"]
     assert (sim.to_numpy() == sim.to_numpy().T).all() and (sim.to_numpy().diagonal() == 1).all()
     assert sim.loc["a", "b"] > 0.3 > sim.loc["a", "c"]
+
+
+def test_tfidf_cosine_equals_scikit_learn():
+    """The SciPy TF-IDF of similarity_matrix is scikit-learn's TfidfVectorizer (default settings)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from policytext.analysis.reuse import _tfidf_cosine
+
+    rng = np.random.default_rng(7)
+    words = np.array([f"词{i}" for i in range(60)], dtype=object)
+    docs = [rng.choice(words, size=size) for size in (0, 1, 40, 200, 200, 35)]
+    matrix = TfidfVectorizer(analyzer=lambda d: d, lowercase=False).fit_transform([d.tolist() for d in docs])
+    expected = (matrix @ matrix.T).toarray()
+    got = _tfidf_cosine(docs)
+    assert np.allclose(got, expected, rtol=0, atol=1e-12)
+    assert (got == got.T).all() and (got[0] == 0).all()
+    assert (_tfidf_cosine([np.array([], dtype=object)] * 2) == 0).all()
 
 
 def test_plot_similarity_orders_by_clustering_and_draws_chinese():

@@ -9,6 +9,7 @@ the generated methods, glossary and data pages; the CJK web font.  It then build
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -111,13 +112,13 @@ def key_figures(executed: list[Path], book_dir: Path) -> str:
     """
     import base64
 
-    import nbformat
-
     cards = []
     for nb_path in executed:
-        nb = nbformat.read(nb_path, as_version=4)
-        for i, cell in enumerate(nb.cells):
-            caption = cell.metadata.get("policytext", {}).get("preview")
+        # plain JSON: nbformat.read validates the whole notebook against its schema (seconds for
+        # seven notebooks with figures), and papermill has written these copies itself
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        for i, cell in enumerate(nb["cells"]):
+            caption = cell.get("metadata", {}).get("policytext", {}).get("preview")
             png = next((o["data"]["image/png"] for o in cell.get("outputs", []) if "image/png" in o.get("data", {})), None)
             if not caption or png is None:
                 continue

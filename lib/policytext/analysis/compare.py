@@ -7,11 +7,12 @@ comparison are its chapters instead, so every function still says something.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..tokens.filters import DEFAULT_POS
 from ..tokens.filters import content_tokens
-from .keywords import keyness_of_counts
+from .keywords import KEYNESS_PRIOR_WEIGHT, counts_on_terms, keyness_table
 from .themes import score_themes
 
 __all__ = ["units_of_comparison", "theme_attention", "distinctive_terms"]
@@ -45,13 +46,14 @@ def distinctive_terms(units: dict[str, pd.DataFrame], *, n: int = 8, include_pos
     """
     rows = []
     names = list(units)
-    counts = {name: content_tokens(units[name], include_pos=include_pos, stopwords=stopwords,
-                                   min_len=min_len)["token"].value_counts() for name in names}
-    total = pd.concat(counts.values(), axis=1).fillna(0).sum(axis=1) if counts else pd.Series(dtype=float)
-    for name in names:
-        rest = total.sub(counts[name], fill_value=0)
-        rest = rest[rest > 0].astype(int)  # the other units' counts: all of them, less this one's
-        table = keyness_of_counts(counts[name], rest).head(n)
+    counts = [content_tokens(units[name], include_pos=include_pos, stopwords=stopwords,
+                             min_len=min_len)["token"].value_counts() for name in names]
+    terms = np.unique(np.concatenate([np.asarray(c.index, dtype=object) for c in counts] or [[]]))
+    matrix = np.vstack([counts_on_terms(terms, c) for c in counts] or [np.zeros(0)])
+    total = matrix.sum(axis=0)
+    for name, mine in zip(names, matrix):
+        rest = total - mine  # the other units' counts: all of them, less this one's
+        table = keyness_table(terms, mine, rest, total * KEYNESS_PRIOR_WEIGHT, 1).head(n)
         for rank, row in enumerate(table.itertuples(), start=1):
             rows.append({"unit": name, "rank": rank, "term": row.term, "count": row.count_a, "z": row.z})
     return pd.DataFrame(rows, columns=["unit", "rank", "term", "count", "z"])

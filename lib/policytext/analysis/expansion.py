@@ -140,8 +140,12 @@ def training_sentences(token_tables, *, include_pos: tuple[str, ...] | None = DE
     each with its ``doc_id``); the order they come in does not matter.  ``include_pos``,
     ``stopwords`` and ``min_len`` are the content-token filter (:func:`~policytext.tokens.filters.content_tokens`).
     """
-    kept = _content(token_tables, include_pos, stopwords, min_len)
-    return [list(words) for _, words in kept.groupby(["doc_id", "sentence"], sort=True)["token"]]
+    kept = _content(token_tables, include_pos, stopwords, min_len)  # sorted by doc_id, sentence, position
+    if kept.empty:
+        return []
+    doc, sentence = kept["doc_id"].to_numpy(dtype=object), kept["sentence"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (doc[1:] != doc[:-1]) | (sentence[1:] != sentence[:-1])])
+    return [words.tolist() for words in np.split(kept["token"].to_numpy(dtype=object), starts[1:])]
 
 
 def stable_hash(text: str) -> int:
@@ -272,17 +276,19 @@ def expansion_candidates(model, dictionary: ThemeDictionary | str | Path = "poli
     near = sorted({int(j) for row in order for j in row}, key=int)
 
     full, kept = _occurrences(tokens, include_pos, stopwords, min_len)
-    counts = kept["token"].value_counts()
-    pos_counts = kept.groupby(["token", "pos"]).size()
+    counts = kept["token"].value_counts().to_dict()
+    tags_of: dict[str, dict[str, int]] = {}  # token -> {POS tag: count}
+    for (token, tag), n in kept.groupby(["token", "pos"]).size().items():
+        tags_of.setdefault(token, {})[tag] = int(n)
     rows = []
     for j in near:
         word = vocab[j]
         if (word in entry_set or len(word) < 2 or not _WORD.fullmatch(word) or _related(word, entries)
                 or int(counts.get(word, 0)) < min_count):
             continue
-        tags = pos_counts.loc[word] if word in pos_counts.index.get_level_values(0) else pd.Series(dtype=int)
-        names = int(tags[[t for t in tags.index if str(t).startswith(NAME_TAGS)]].sum()) if len(tags) else 0
-        if len(tags) and names * 2 >= int(tags.sum()):
+        tags = tags_of.get(word, {})
+        names = sum(n for t, n in tags.items() if str(t).startswith(NAME_TAGS))
+        if tags and names * 2 >= sum(tags.values()):
             continue
         scores = []
         for c in dictionary.categories:
@@ -298,7 +304,7 @@ def expansion_candidates(model, dictionary: ThemeDictionary | str | Path = "poli
             continue
         others = sorted(((v, k) for k, (v, _) in enumerate(scores) if k != best), key=lambda x: (-x[0], x[1]))
         runner = others[0] if others else None
-        pos = sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if len(tags) else ""
+        pos = sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if tags else ""
         rows.append({"theme": dictionary.categories[best], "term": word, "similarity": round(similarity, 3),
                      "nearest_seeds": "; ".join(f"{w} {v:.3f}" for w, v in closest),
                      "runner_up": f"{dictionary.categories[runner[1]]} {runner[0]:.3f}" if runner else "",
@@ -324,7 +330,7 @@ def _examples(full: pd.DataFrame, kept: pd.DataFrame, terms: set[str]) -> pd.Dat
     found = found.assign(_inexact=~exact).sort_values(["_inexact", "doc_id", "sentence", "clean_start"], kind="stable")
     first = found.drop_duplicates("token", keep="first")
     keys = set(zip(first["doc_id"], first["sentence"]))
-    inside = full[[k in keys for k in zip(full["doc_id"], full["sentence"])]]
+    inside = full[pd.MultiIndex.from_arrays([full["doc_id"], full["sentence"]]).isin(list(keys))]
     inside = inside.sort_values(["doc_id", "sentence", "clean_start"], kind="stable")
     grouped = inside.groupby(["doc_id", "sentence"], sort=False)
     text = grouped["token"].agg("".join)

@@ -36,7 +36,8 @@ from ..tokens.filters import DEFAULT_POS, content_tokens, joined_text
 from ..tokens.scopes import add_scope, scope_columns, scope_columns_of
 
 __all__ = ["term_frequencies", "occurrences", "document_frequency", "tfidf", "idf_from_tables", "textrank",
-           "keyness", "concordance", "collocations", "top_terms"]
+           "keyness", "keyness_of_counts", "keyness_table", "counts_on_terms", "concordance", "collocations",
+           "top_terms", "KEYNESS_PRIOR_WEIGHT"]
 
 
 def _filtered(tokens: pd.DataFrame, include_pos, stopwords: bool, min_len: int) -> pd.DataFrame:
@@ -194,9 +195,13 @@ def textrank(tokens: pd.DataFrame, *, by: str = "report", window: int = 5, dampi
     return _sort(out, "score")
 
 
+#: Weight of the pooled counts used as the prior of :func:`keyness` when no background corpus is given.
+KEYNESS_PRIOR_WEIGHT = 0.1
+
+
 def keyness(tokens_a: pd.DataFrame, tokens_b: pd.DataFrame, *, prior: pd.Series | None = None,
-            prior_weight: float = 0.1, min_count: int = 1, include_pos=DEFAULT_POS, stopwords: bool = True,
-            min_len: int = 2) -> pd.DataFrame:
+            prior_weight: float = KEYNESS_PRIOR_WEIGHT, min_count: int = 1, include_pos=DEFAULT_POS,
+            stopwords: bool = True, min_len: int = 2) -> pd.DataFrame:
     """Weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008).
 
     For each term w with counts y_a, y_b in the two parts (sizes n_a, n_b) and
@@ -214,21 +219,37 @@ def keyness(tokens_a: pd.DataFrame, tokens_b: pd.DataFrame, *, prior: pd.Series 
     return keyness_of_counts(a, b, prior=prior, prior_weight=prior_weight, min_count=min_count)
 
 
-def keyness_of_counts(a: pd.Series, b: pd.Series, *, prior: pd.Series | None = None, prior_weight: float = 0.1,
-                      min_count: int = 1) -> pd.DataFrame:
+def keyness_of_counts(a: pd.Series, b: pd.Series, *, prior: pd.Series | None = None,
+                      prior_weight: float = KEYNESS_PRIOR_WEIGHT, min_count: int = 1) -> pd.DataFrame:
     """:func:`keyness` from the two parts' term counts (``term -> count``, counts above zero): for many
     comparisons of one part against the rest, count once and subtract."""
-    terms = sorted(set(a.index) | set(b.index))
-    y_a = a.reindex(terms, fill_value=0).astype(float)
-    y_b = b.reindex(terms, fill_value=0).astype(float)
-    pooled = y_a + y_b
-    alpha = (prior.reindex(terms).fillna(0) if prior is not None else pooled * prior_weight).astype(float)
-    alpha = alpha.where(alpha > 0, 0.01)
+    terms = np.union1d(np.asarray(a.index, dtype=object), np.asarray(b.index, dtype=object))  # sorted
+    y_a, y_b = (counts_on_terms(terms, counts) for counts in (a, b))
+    alpha = counts_on_terms(terms, prior.fillna(0)) if prior is not None else (y_a + y_b) * prior_weight
+    return keyness_table(terms, y_a, y_b, alpha, min_count)
+
+
+def counts_on_terms(terms: np.ndarray, counts: pd.Series) -> np.ndarray:
+    """``counts`` (``term -> count``) laid on the sorted array ``terms`` as floats, 0 where a term has none."""
+    out = np.zeros(len(terms))
+    if len(counts):
+        keys = np.asarray(counts.index, dtype=object)
+        where = np.searchsorted(terms, keys)
+        found = where < len(terms)
+        found[found] = terms[where[found]] == keys[found]
+        out[where[found]] = np.asarray(counts.values, dtype=float)[found]
+    return out
+
+
+def keyness_table(terms: np.ndarray, y_a: np.ndarray, y_b: np.ndarray, alpha: np.ndarray,
+                  min_count: int) -> pd.DataFrame:
+    """The weighted log-odds table of :func:`keyness` from counts and prior counts on one term array."""
+    alpha = np.where(alpha > 0, alpha, 0.01)
     a0, n_a, n_b = alpha.sum(), y_a.sum(), y_b.sum()
-    delta = (np.log((y_a + alpha) / (n_a + a0 - y_a - alpha)) - np.log((y_b + alpha) / (n_b + a0 - y_b - alpha)))
+    delta = np.log((y_a + alpha) / (n_a + a0 - y_a - alpha)) - np.log((y_b + alpha) / (n_b + a0 - y_b - alpha))
     variance = 1 / (y_a + alpha) + 1 / (y_b + alpha)
-    out = pd.DataFrame({"term": terms, "count_a": y_a.astype(int).values, "count_b": y_b.astype(int).values,
-                        "delta": delta.values, "z": (delta / np.sqrt(variance)).values})
+    out = pd.DataFrame({"term": terms, "count_a": y_a.astype(int), "count_b": y_b.astype(int),
+                        "delta": delta, "z": delta / np.sqrt(variance)})
     out = out[(out["count_a"] + out["count_b"]) >= min_count]
     return out.sort_values(["z", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
