@@ -377,3 +377,25 @@ def test_target_panel_matches_places_and_scores_cuts():
     assert set(gdp["places"].split("|")) == {"呼伦贝尔市海拉尔区", "海拉尔区"}
     assert energy["direction"] == "down" and energy["result_value"] == 4.1 and energy["met"] == True  # noqa: E712
     assert b.raw_text[energy["result_start"]:energy["result_end"]] == "4.1%"
+
+
+def test_the_lookaheads_of_the_number_patterns_change_no_match(bundled):
+    """The number patterns open with a lookahead for the first character any of their spans can have (a
+    speed-up: the search fails at once elsewhere).  Without it they find the same spans, on the bundled
+    report and on random strings of number characters; a new branch starting with another character
+    must be added to its lookahead."""
+    from policytext.text import numbers
+
+    texts = bundled.structure.sentences["text"].tolist()
+    rng = random.Random(18)
+    alphabet = "前百分之第一二两三四五六七八九十零〇千万亿点1234567890１２.,：:%％成翻番突破超达逾元人个位名强至到－—~比值“”，。余多年月日A*＊"
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24))) for _ in range(3000)]
+    lookaheads = [(numbers._grammar()[0], numbers._FIRST), (numbers.token_pattern(), r"(?=[*＊\d])"),
+                  (numbers._BARE_MAGNITUDE, "(?=[万千百亿])"), (numbers._TENTHS, "(?=[一二三四五六七八九两1-9])"),
+                  (numbers._RATIO, r"(?=\d)")]
+    for pattern, lookahead in lookaheads:
+        assert pattern.pattern.startswith(lookahead)
+        plain = re.compile(pattern.pattern[len(lookahead):])
+        for text in texts:
+            assert ([(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+                    == [(m.span(), m.groupdict()) for m in plain.finditer(text)]), (pattern.pattern[:40], text)

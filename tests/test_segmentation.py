@@ -127,6 +127,46 @@ def test_names_the_segmenter_splits_are_learned_from_the_report(bundled, tokeniz
     assert joined[joined["token"].eq("红钢城")]["pos"].eq("nz").all()
 
 
+def _plain_learned(words, tags, adjacent, *, min_count=2, share=0.8):
+    """The rule of :func:`learned_names`, pair by pair in plain Python (what ``_learn`` computes with arrays)."""
+    from collections import Counter
+
+    from policytext.text.lexicons import cue_words
+    from policytext.tokens.segmentation import _CJK_WORD, _NOT_A_NAME_PIECE
+
+    suffixes = tuple(cue_words("place_suffixes"))
+    alone, pairs = Counter(words), Counter()
+    for k in range(len(words) - 1):
+        a, b = words[k], words[k + 1]
+        if (adjacent[k] and tags[k] not in _NOT_A_NAME_PIECE and _CJK_WORD.match(a) and _CJK_WORD.match(b)
+                and b.endswith(suffixes) and 3 <= len(a) + len(b) <= 5):
+            pairs[(a, b)] += 1
+    return [(a, b, n) for (a, b), n in pairs.most_common()  # most frequent first, ties in order of first occurrence
+            if n >= min_count and (n / alone[a] >= share and n / alone[b] >= share
+                                   or len(a) == 1 and n / alone[a] >= share)]
+
+
+@pytest.mark.parametrize("min_count, share", [(2, 0.8), (1, 0.5), (3, 0.9)])
+def test_learning_names_with_arrays_agrees_with_the_plain_rule(bundled, tokenizer, min_count, share):
+    import numpy as np
+
+    from policytext.tokens.segmentation import _adjacent, _learn
+
+    tokens = tokenize(bundled, tokenizer=tokenizer, learn_names=False)
+    words, tags = tokens["token"].to_numpy(dtype=object), tokens["pos"].to_numpy(dtype=object)
+    adjacent = _adjacent(tokens["sentence"].to_numpy(), tokens["clean_start"].to_numpy(),
+                         tokens["clean_end"].to_numpy())
+    learned = _learn(words, tags, adjacent, min_count=min_count, share=share)
+    assert learned == _plain_learned(words.tolist(), tags.tolist(), adjacent.tolist(), min_count=min_count, share=share)
+    assert learned or min_count > 2
+    small = np.array(["红", "钢城", "和", "红", "钢城", "青", "山镇", "青", "山镇"], dtype=object)
+    small_tags = np.array(["a", "ns", "c", "a", "ns", "a", "n", "a", "n"], dtype=object)
+    for adjacent in (np.ones(8, dtype=bool), np.array([1, 0, 1, 1, 0, 1, 0, 1], dtype=bool)):
+        assert _learn(small, small_tags, adjacent, min_count=min_count, share=share) == _plain_learned(
+            small.tolist(), small_tags.tolist(), adjacent.tolist(), min_count=min_count, share=share)
+    assert _learn(small[:1], small_tags[:1], adjacent[:0]) == []
+
+
 def test_words_that_occur_apart_are_not_joined(tokenizer):
     """和/农村 ends with a place word and recurs, but 农村 stands alone elsewhere: no name."""
     doc = report_from_text("一、工作回顾\n加强城市和农村建设。统筹城市和农村发展。农村面貌改善，农村道路通达。\n")

@@ -18,6 +18,11 @@ from policytext.errors import PolicyTextError
 __all__ = ["notebooks", "execute_notebook", "execute_all"]
 
 
+#: Arguments of every kernel: its own log at ERROR, so that a run does not print ipykernel's warning
+#: about TCP without encryption seven times (the kernel and papermill talk on this machine only).
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+
+
 def notebooks(folder: Path = paths.NOTEBOOKS) -> list[Path]:
     """The collection's notebooks, ``NN-slug.ipynb``, in order."""
     return sorted(folder.glob("[0-9][0-9]-*.ipynb"))
@@ -41,7 +46,7 @@ def execute_notebook(source: Path, target: Path, *, report: Path, folder: Path |
     try:
         papermill.execute_notebook(str(source), str(target), parameters=parameters,
                                    kernel_name=kernel, cwd=str(source.parent), progress_bar=False,
-                                   log_output=False)
+                                   log_output=False, extra_arguments=KERNEL_ARGUMENTS)
     except papermill.PapermillExecutionError as exc:
         raise PolicyTextError(f"{source.name} failed in cell {exc.exec_count}: {exc.ename}: "
                               f"{' '.join(str(exc.evalue).split())} (executed copy: {target})") from None

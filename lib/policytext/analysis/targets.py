@@ -56,6 +56,11 @@ def place_key(place: str | None, level: str | None) -> str | None:
     return f"{level or 'unknown'}:{_HIGHER.sub('', place)}"
 
 
+#: The columns of an indicator table that a target's row reads.
+_TARGET_FIELDS = ["indicator", "kind", "unit", "direction", "year", "number_text", "start", "end", "value", "value_max",
+                  "qualifier"]
+
+
 class _Results:
     """A report's actual and estimated figures, headline figures first, indexed by ``(indicator, kind, unit)``.
 
@@ -117,7 +122,7 @@ def compare_targets(reports, *, tables: dict[str, pd.DataFrame] | None = None) -
     rows = []
     for r in reports:
         df, year, key = tables[r.doc_id], r.metadata.year, keys[r.doc_id]
-        targets = df[df["headline"] & df["status"].eq("target")]
+        targets = df.loc[df["headline"] & df["status"].eq("target"), _TARGET_FIELDS]  # the columns read below
         if targets.empty:
             continue
         candidates = [results[x.doc_id] for x in later_reports.get(key, []) if year and x.metadata.year > year]

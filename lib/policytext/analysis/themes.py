@@ -32,7 +32,7 @@ import pandas as pd
 
 from .. import paths
 from ..errors import PolicyTextError
-from ..tokens.filters import content_tokens, joined_text
+from ..tokens.filters import content_tokens, joined_arrays
 from ..tokens.scopes import add_scope, scope_columns
 
 __all__ = ["ThemeDictionary", "load_dictionary", "available_dictionaries", "match_terms", "score_themes",
@@ -141,9 +141,8 @@ class _Automaton:
     def find(self, text: str):
         """``(start, end, entry, themes)`` of every match, leftmost-longest, not overlapping."""
         if self.empty:
-            return
-        for end, (word, themes) in self.automaton.iter_long(text):
-            yield end + 1 - len(word), end + 1, word, themes
+            return []
+        return [(end + 1 - len(word), end + 1, word, themes) for end, (word, themes) in self.automaton.iter_long(text)]
 
 
 _AUTOMATA: dict[tuple, _Automaton] = {}
@@ -178,41 +177,46 @@ def match_terms(tokens: pd.DataFrame, dictionary: ThemeDictionary | str | Path =
         clean_end``, and ``start, end``, the raw span of the tokens it covers; in text order.
     """
     dictionary = load_dictionary(dictionary)
-    body = tokens[tokens["part"].eq("body") & tokens["chapter"].notna() & ~tokens["punct"]]
-    body = body.sort_values("clean_start", kind="stable")
     columns = ["chapter", "section", "paragraph"] + MATCH_COLUMNS
-    if body.empty:
+    in_body = (tokens["part"].eq("body") & tokens["chapter"].notna() & ~tokens["punct"]).to_numpy(dtype=bool)
+    at = np.flatnonzero(in_body)  # the body's tokens (rows of ``tokens``), in text order
+    at = at[np.argsort(tokens["clean_start"].to_numpy(dtype=np.int64)[at], kind="stable")]
+    if not len(at):
         return pd.DataFrame(columns=columns)
-    text, joined_at = joined_text(body)  # one string of the body, and where each token starts in it
-    starts = body["clean_start"].to_numpy(dtype=np.int64)
-    lengths = body["clean_end"].to_numpy(dtype=np.int64) - starts
-    found = list(_automaton(dictionary).find(text))
-    rows = []
-    if found:
-        a = np.fromiter((f[0] for f in found), dtype=np.int64, count=len(found))
-        b = np.fromiter((f[1] for f in found), dtype=np.int64, count=len(found))
-        first = np.searchsorted(joined_at, a, side="right") - 1
-        last = np.searchsorted(joined_at, b - 1, side="right") - 1
-        masks = np.concatenate(([0], np.cumsum(body["near_mask"].to_numpy(dtype=bool))))
-        name = body["pos"].str.startswith(NAME_TAGS).to_numpy(dtype=bool)
-        keep = (masks[last + 1] == masks[first])  # no token of the match touches a mask
-        keep &= ~((first == last) & name[first] & (b - a < lengths[first]))  # not inside a name
-        clean_start = starts[first] + (a - joined_at[first])
-        raw_start = body["start"].to_numpy(dtype=np.int64)[first]
-        raw_end = body["end"].to_numpy(dtype=np.int64)[last]
-        for k in np.flatnonzero(keep).tolist():
-            _, _, word, themes = found[k]
-            for theme in themes:
-                rows.append((int(first[k]), theme, word, int(clean_start[k]), int(clean_start[k]) + len(word),
-                             int(raw_start[k]), int(raw_end[k])))
-    if not rows:
+    starts = tokens["clean_start"].to_numpy(dtype=np.int64)[at]
+    ends = tokens["clean_end"].to_numpy(dtype=np.int64)[at]
+    words = tokens["token"].to_numpy(dtype=object)[at].tolist()
+    # one string of the body, and where each token starts in it
+    text, joined_at = joined_arrays(words, starts, ends, tokens["sentence"].to_numpy()[at])
+    found = _automaton(dictionary).find(text)
+    if not found:
         return pd.DataFrame(columns=columns)
-    index, theme, term, clean_start, clean_end, start, end = map(list, zip(*rows))
-    located = body.iloc[index][["chapter", "section", "paragraph", "sentence"]].reset_index(drop=True)
-    out = located.assign(theme=theme, term=term, clean_start=clean_start, clean_end=clean_end, start=start, end=end)
-    order = {c: i for i, c in enumerate(dictionary.categories)}
-    out["_order"] = out["theme"].map(order)
-    return out.sort_values(["clean_start", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    a = np.fromiter((f[0] for f in found), dtype=np.int64, count=len(found))
+    b = np.fromiter((f[1] for f in found), dtype=np.int64, count=len(found))
+    first = np.searchsorted(joined_at, a, side="right") - 1
+    last = np.searchsorted(joined_at, b - 1, side="right") - 1
+    masks = np.concatenate(([0], np.cumsum(tokens["near_mask"].to_numpy(dtype=bool)[at])))
+    name = tokens["pos"].str.startswith(NAME_TAGS).to_numpy(dtype=bool)[at]
+    keep = (masks[last + 1] == masks[first])  # no token of the match touches a mask
+    keep &= ~((first == last) & name[first] & (b - a < (ends - starts)[first]))  # not inside a name
+    kept = np.flatnonzero(keep).tolist()
+    if not kept:
+        return pd.DataFrame(columns=columns)
+    # one row per (match, theme): an entry listed under several themes counts for each
+    themes = [found[k][3] for k in kept]
+    match = np.repeat(kept, [len(t) for t in themes])
+    theme = [t for of in themes for t in of]
+    rank = {c: i for i, c in enumerate(dictionary.categories)}
+    clean_start = starts[first[match]] + (a[match] - joined_at[first[match]])
+    # in text order, the themes of one match in the dictionary's order
+    order = np.lexsort((np.fromiter(map(rank.__getitem__, theme), dtype=np.int64, count=len(theme)), clean_start))
+    match = match[order]
+    located = tokens[["chapter", "section", "paragraph", "sentence"]].iloc[at[first[match]]].reset_index(drop=True)
+    clean_start = clean_start[order]
+    return located.assign(theme=[theme[i] for i in order.tolist()], term=[found[k][2] for k in match.tolist()],
+                          clean_start=clean_start, clean_end=clean_start + (b - a)[match],
+                          start=tokens["start"].to_numpy(dtype=np.int64)[at[first[match]]],
+                          end=tokens["end"].to_numpy(dtype=np.int64)[at[last[match]]])
 
 
 def score_themes(tokens: pd.DataFrame, *, dictionary: ThemeDictionary | str | Path = "policy_domains",
@@ -237,25 +241,24 @@ def score_themes(tokens: pd.DataFrame, *, dictionary: ThemeDictionary | str | Pa
     dictionary = load_dictionary(dictionary)
     keys = scope_columns(by)
     content = add_scope(content_tokens(tokens, include_pos=include_pos, stopwords=stopwords, min_len=min_len), by)
-    content = content[keys + ["sentence"]]
-    content = content.assign(_scope=list(zip(*(content[k].tolist() for k in keys))) if keys else [()] * len(content))
-    totals = content.groupby("_scope").size()
-    sentence_totals = content.groupby("_scope")["sentence"].nunique()
+    scopes = list(zip(*(content[k].tolist() for k in keys))) if keys else [()] * len(content)
+    totals = Counter(scopes)  # content tokens per scope
+    sentence_totals = Counter(scope for scope, _ in set(zip(scopes, content["sentence"].tolist())))  # sentences
     matched = add_scope(match_terms(tokens, dictionary), by)
     matched = matched.assign(_scope=list(zip(*(matched[k].tolist() for k in keys))) if keys else [()] * len(matched))
-    matched = matched[matched["_scope"].isin(set(totals.index))]  # a plain Python count: a few hundred rows
+    matched = matched[matched["_scope"].isin(set(totals))]  # a plain Python count: a few hundred rows
     hit_sentences = {key: len(set(group)) for key, group in _group(matched, ["_scope", "theme"], "sentence").items()}
     terms = {key: Counter(group) for key, group in _group(matched, ["_scope", "theme"], "term").items()}
     rows = []
-    for scope in sorted(totals.index, key=_numeric_key):
+    for scope in sorted(totals, key=_numeric_key):
         for theme in dictionary.categories:
             counts = sorted(terms.get((scope, theme), {}).items(), key=lambda kv: (-kv[1], kv[0]))
             n_tokens = sum(n for _, n in counts)
             n_sentences = hit_sentences.get((scope, theme), 0)
             rows.append({
                 **dict(zip(keys, scope)), "theme": theme, "tokens": n_tokens,
-                "content_tokens": int(totals[scope]), "share": n_tokens / totals[scope],
-                "sentences": n_sentences, "n_sentences": int(sentence_totals[scope]),
+                "content_tokens": totals[scope], "share": n_tokens / totals[scope],
+                "sentences": n_sentences, "n_sentences": sentence_totals[scope],
                 "sentence_share": n_sentences / sentence_totals[scope],
                 "terms": " ".join(f"{t}×{n}" for t, n in counts),
             })

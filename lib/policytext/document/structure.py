@@ -430,17 +430,18 @@ def _chapters_with_bracketed_sections(lines: list[Line], chapters: list[tuple[in
 
 
 def _frame(rows: list[dict], clean, doc_id: str, columns: list[str]) -> pd.DataFrame:
+    """The table of ``rows`` with the columns ``columns``: ``doc_id``, the raw ``start, end`` of each
+    row's cleaned span (an empty span stays as it is) and integer ``chapter, section``; built once, in
+    column order."""
     df = pd.DataFrame(rows)
     if df.empty:
         return pd.DataFrame(columns=columns)
-    df.insert(0, "doc_id", doc_id)
-    nonempty = (df["clean_end"] > df["clean_start"]).to_numpy()
     starts = df["clean_start"].to_numpy(dtype=np.int64)
     ends = df["clean_end"].to_numpy(dtype=np.int64)
+    nonempty = ends > starts
     raw_start, raw_end = starts.copy(), ends.copy()
     if nonempty.any():
         raw_start[nonempty], raw_end[nonempty] = clean.offsets.raw_spans(starts[nonempty], ends[nonempty])
-    df["start"], df["end"] = raw_start, raw_end
-    for col in ("chapter", "section"):
-        df[col] = df[col].astype("Int64")
-    return df[columns]
+    made = {"doc_id": np.full(len(df), doc_id, dtype=object), "start": raw_start, "end": raw_end,
+            "chapter": df["chapter"].astype("Int64"), "section": df["section"].astype("Int64")}
+    return pd.DataFrame({c: made[c] if c in made else df[c] for c in columns})

@@ -62,6 +62,10 @@ _NUM = rf"(?:{_AR}|{_CN})"
 _START = rf"(?:(?<![第\d.,])(?:{_AR})|(?<![第〇零一二两三四五六七八九十百千万亿])(?:{_CN}))"
 _SEP = r"(?:至|到|～|~|－|—|–|-)"
 _MAG = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
+#: A lookahead for the first character of every span of the grammar (前N位, 百分之N, a number), so that the
+#: search fails at once at any other character.  Lookaheads of the same kind open the patterns below whose
+#: first alternatives are lookbehinds: they change no match, only how fast a non-match is found.
+_FIRST = r"(?=[前百\d一二两三四五六七八九十])"
 #: A character every number of the grammar starts with (or 首位): texts without one are skipped.
 _MAY_HOLD_NUMBER = re.compile(r"[\d一二两三四五六七八九十]|首位|翻番|[千百万]?亿|万亿")
 _YEAR_RE = re.compile(r"\d{4}")
@@ -73,12 +77,13 @@ _ORDINAL = re.compile(rf"第(?P<n>{_NUM})(?P<u>位|名)?|首位")
 #: Quantities written in words (see :func:`_words`).
 _DOUBLING = re.compile(r"翻(?:了)?(?P<n>一|两|二|三|四)?番")
 _REACHING = ("突破", "超过", "跨上", "迈上", "跃上", "站上", "迈过", "迈入", "达到", "过", "超", "达", "逾")
-_BARE_MAGNITUDE = re.compile("(?:" + "|".join(f"(?<={w})" for w in _REACHING) + rf")(?P<mag>{'|'.join(sorted(MAGNITUDES, key=len, reverse=True))})(?P<unit>元|美元|人民币|人|吨|千瓦|千瓦时|斤|亩|户|家|台|辆|件|个)")
-_TENTHS = re.compile(r"(?<![\d一二三四五六七八九十百千万亿])(?P<n>[一二三四五六七八九两]|[1-9])成(?![为果本效立功熟员都绩交片套型就长品像真群规倍])")
+_BARE_MAGNITUDE = re.compile("(?=[万千百亿])(?:" + "|".join(f"(?<={w})" for w in _REACHING) + rf")(?P<mag>{'|'.join(sorted(MAGNITUDES, key=len, reverse=True))})(?P<unit>元|美元|人民币|人|吨|千瓦|千瓦时|斤|亩|户|家|台|辆|件|个)")
+_TENTHS = re.compile(r"(?=[一二三四五六七八九两1-9])(?<![\d一二三四五六七八九十百千万亿])(?P<n>[一二三四五六七八九两]|[1-9])成(?![为果本效立功熟员都绩交片套型就长品像真群规倍])")
 _TENTHS_CONTEXT = re.compile(r"(?:占|近|超过|超|约|逾|达到|达|有|不到|接近|将近|的|提高到|提升到|降至)$")
-_RATIO = re.compile(r"(?<![\d.])(?P<a>\d+(?:\.\d+)?)[：:](?P<b>\d+(?:\.\d+)?)(?![\d.])")
+_RATIO = re.compile(r"(?=\d)(?<![\d.])(?P<a>\d+(?:\.\d+)?)[：:](?P<b>\d+(?:\.\d+)?)(?![\d.])")
 _RATIO_CONTEXT = re.compile(r"(?:比|比值|比例|之比|缩小至|缩小到|收窄至|收窄到|突破|达到|为|保持在|控制在)[^，。；]{0,8}$")
 _RATIO_NUMBER = re.compile(rf"(?<![\d.])(?P<n>{_AR})(?![\d.%％：:万亿千百]|个|倍|元|人|年)")
+_RATIO_WORD = re.compile("比值")
 _RANK_CONTEXT = re.compile(r"(?:排名|位列|位居|居于|名列|排在|排|居|列)[^，。；、！？]{0,14}$")
 _QUOTE = re.compile(r"“[^”]*”|「[^」]*」|《[^》]*》|『[^』]*』")
 
@@ -116,11 +121,12 @@ def _grammar() -> tuple[re.Pattern, dict]:
     units = load_units()
     unit_alt = "|".join(re.escape(u.unit) for u in units)  # longest first
     pattern = re.compile(
+        rf"{_FIRST}(?:"
         rf"(?P<top>前(?P<top_n>{_AR}|{_CN})(?P<top_u>位|名|强))"
         rf"|(?P<pct>百分之(?P<pct_n>{_NUM}))"
         rf"|(?P<frac>(?P<den>{_START})分之(?P<nom>{_NUM}))"
         rf"|(?P<n1>{_START})(?P<q1>[余多])?(?:(?P<mag1>{_MAG})?(?P<u1>{unit_alt})?{_SEP}(?P<n2>{_NUM}))?"
-        rf"(?P<q2>[余多])?(?P<mag>{_MAG})?(?P<q3>[余多])?(?P<unit>{unit_alt})?"
+        rf"(?P<q2>[余多])?(?P<mag>{_MAG})?(?P<q3>[余多])?(?P<unit>{unit_alt})?)"
     )
     return pattern, {u.unit: u for u in units}
 
@@ -201,7 +207,7 @@ def _words(text: str, quoted: list[tuple[int, int]]) -> list[Candidate]:
         n = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}.get(m.group("n") or "一", 1)
         out.append(Candidate(m.start(), m.end(), m.group(), float(2 ** n), unit="倍", base_unit="倍", unit_kind="multiple",
                              form="multiple", accepted=not _inside(m.start(), quoted), reason="doubling (翻番)"))
-    units = {u.unit: u for u in load_units()}
+    units = _grammar()[1]
     for m in _BARE_MAGNITUDE.finditer(text):
         unit = units.get(m.group("unit"))
         out.append(Candidate(m.start(), m.end(), m.group(), 1.0, unit=m.group(), base_unit=unit.base_unit if unit else "",
@@ -224,7 +230,7 @@ def _words(text: str, quoted: list[tuple[int, int]]) -> list[Candidate]:
         out.append(Candidate(m.start(), m.end(), m.group(), a / b, unit_kind="ratio", form="ratio",
                              qualifier=_prefix_qualifier(text, m.start())[0],
                              accepted=not _inside(m.start(), quoted), reason="ratio (a：b)"))
-    for m in re.finditer("比值", text):  # 比值由2.5缩小至2.4: the bare numbers of the clause are ratios
+    for m in _RATIO_WORD.finditer(text):  # 比值由2.5缩小至2.4: the bare numbers of the clause are ratios
         end = min((i for i in (text.find(c, m.end()) for c in "，。；") if i >= 0), default=len(text))
         for n in _RATIO_NUMBER.finditer(text, m.end(), end):
             out.append(Candidate(n.start(), n.end(), n.group(), float(n.group().replace(",", "")), unit_kind="ratio",
@@ -347,7 +353,8 @@ def token_pattern() -> re.Pattern:
     """
     units = "|".join(re.escape(u.unit) for u in load_units())
     return re.compile(
+        r"(?=[*＊\d])(?:"  # every span starts with a mask or a digit: elsewhere the search fails at once
         rf"(?P<mask>[*＊]+)"
         rf"|(?P<date>(?<![\d.])(?:\d{{4}}年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?|\d{{1,2}}月(?:\d{{1,2}}日)?)(?![\d%]))"
-        rf"|(?P<num>(?<![\d.,A-Za-z])(?:{_AR})(?:[万亿千百]{{1,2}})?(?:{units})?)"
+        rf"|(?P<num>(?<![\d.,A-Za-z])(?:{_AR})(?:[万亿千百]{{1,2}})?(?:{units})?))"
     )

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..text.lexicons import load_content_words
 
-__all__ = ["DEFAULT_POS", "content_tokens", "joined_text"]
+__all__ = ["DEFAULT_POS", "content_tokens", "joined_text", "joined_arrays"]
 
 #: POS tags kept by default: nouns (n, nz, ns, nt, ng, vn …), verbs (v), fixed expressions (l, i),
 #: abbreviations (j).  Person names (nr) and time words (t) are left out.
@@ -60,10 +60,14 @@ def joined_text(tokens: pd.DataFrame) -> tuple[str, np.ndarray]:
     (a dictionary entry, a term) crosses it.  The text that term searches and dictionary matches run
     on, rebuilt from the tokens they count.
     """
-    words = tokens["token"].tolist()
-    starts = tokens["clean_start"].to_numpy(dtype=np.int64)
-    ends = tokens["clean_end"].to_numpy(dtype=np.int64)
-    sentence = tokens["sentence"].to_numpy()
+    return joined_arrays(tokens["token"].tolist(), tokens["clean_start"].to_numpy(dtype=np.int64),
+                         tokens["clean_end"].to_numpy(dtype=np.int64), tokens["sentence"].to_numpy())
+
+
+def joined_arrays(words: list[str], starts: np.ndarray, ends: np.ndarray,
+                  sentence: np.ndarray) -> tuple[str, np.ndarray]:
+    """:func:`joined_text` of tokens given as their columns ``token`` (a list), ``clean_start``,
+    ``clean_end`` and ``sentence`` (arrays)."""
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     breaks = np.zeros(len(words), dtype=bool)
     breaks[1:] = (starts[1:] != ends[:-1]) | (sentence[1:] != sentence[:-1])

@@ -318,29 +318,50 @@ def learned_names(tokens: pd.DataFrame, *, min_count: int = 2, share: float = 0.
 
 def _learn(words: np.ndarray, tags: np.ndarray, adjacent: np.ndarray, *, min_count: int = 2,
            share: float = 0.8) -> list[tuple[str, str, int]]:
-    """The learned names as ``(first, second, count)``, from the tokens' words and tags as arrays and
-    ``adjacent`` (:func:`_adjacent`); see :func:`learned_names`."""
+    """The learned names as ``(first, second, count)``, most frequent first (ties in order of first
+    occurrence), from the tokens' words and tags as arrays and ``adjacent`` (:func:`_adjacent`); see
+    :func:`learned_names`.
+
+    The tests on numbers (adjacency, tags, lengths) come first; the tests on the text of a word
+    (all Chinese, ends like a place name) are made only for the distinct words of the pairs left."""
     if len(words) < 2:
         return []
     codes, uniques = pd.factorize(words)
     unique_length = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))
     length = unique_length[codes]
-    cjk = _per_distinct(codes, uniques, lambda u: _CJK_WORD.match(u) is not None)
-    suffixes = tuple(sorted(cue_words("place_suffixes")))
-    ends_a_name = _per_distinct(codes, uniques, lambda u: u.endswith(suffixes))
-    can_open = cjk & ~pd.Series(tags).isin(_NOT_A_NAME_PIECE).to_numpy()
-    pair = (adjacent & can_open[:-1] & cjk[1:] & ends_a_name[1:]
-            & (length[:-1] + length[1:] >= 3) & (length[:-1] + length[1:] <= 5))
-    i = np.flatnonzero(pair)
+    tag_codes, tag_uniques = pd.factorize(tags)
+    can_open = _per_distinct(tag_codes, tag_uniques, lambda t: t not in _NOT_A_NAME_PIECE)
+    joined_length = length[:-1] + length[1:]
+    i = np.flatnonzero(adjacent & can_open[:-1] & (joined_length >= 3) & (joined_length <= 5))
     if not len(i):
         return []
-    counts = pd.DataFrame({"a": codes[i], "b": codes[i + 1]}).value_counts()
-    counts = counts[counts >= min_count]
+    a, b = codes[i], codes[i + 1]
+    suffixes = tuple(sorted(cue_words("place_suffixes")))
+    cjk = _some_distinct(uniques, np.union1d(a, b), lambda u: _CJK_WORD.match(u) is not None)
+    ends_a_name = _some_distinct(uniques, np.unique(b), lambda u: u.endswith(suffixes))
+    pair = cjk[a] & cjk[b] & ends_a_name[b]
+    if not pair.any():
+        return []
+    key = a[pair] * len(uniques) + b[pair]  # one number per (first, second)
+    keys, first_seen, n = np.unique(key, return_index=True, return_counts=True)
+    order = np.argsort(first_seen, kind="stable")  # in order of first occurrence, then most frequent first
+    keys, n = keys[order], n[order]
+    order = np.argsort(-n, kind="stable")
+    keys, n = keys[order], n[order]
+    keys, n = keys[n >= min_count], n[n >= min_count]
     alone = np.bincount(codes, minlength=len(uniques))
-    a, b, n = counts.index.get_level_values(0), counts.index.get_level_values(1), counts.to_numpy()
+    a, b = keys // len(uniques), keys % len(uniques)
     share_a, share_b = n / alone[a], n / alone[b]
     keep = ((share_a >= share) & (share_b >= share)) | ((unique_length[a] == 1) & (share_a >= share))
     return [(uniques[x], uniques[y], int(k)) for x, y, k in zip(a[keep], b[keep], n[keep])]
+
+
+def _some_distinct(uniques, which: np.ndarray, test) -> np.ndarray:
+    """For each distinct token (``uniques`` of ``pd.factorize``): ``test`` of it for the positions
+    ``which``, False for the others."""
+    out = np.zeros(len(uniques), dtype=bool)
+    out[which] = [test(uniques[k]) for k in which.tolist()]
+    return out
 
 
 def _adjacent(sentence: np.ndarray, clean_start: np.ndarray, clean_end: np.ndarray) -> np.ndarray:
@@ -364,8 +385,10 @@ def _join_names(words, tags, sentence, clean_start, clean_end, near):
             break
         learned = {(a, b) for a, b, _ in pairs}
         w = words[alive]
-        maybe = np.flatnonzero(adjacent & pd.Series(w[:-1]).isin({a for a, _ in learned}).to_numpy()
-                               & pd.Series(w[1:]).isin({b for _, b in learned}).to_numpy())
+        codes, uniques = pd.factorize(w)
+        firsts = _per_distinct(codes, uniques, {a for a, _ in learned}.__contains__)
+        seconds = _per_distinct(codes, uniques, {b for _, b in learned}.__contains__)
+        maybe = np.flatnonzero(adjacent & firsts[:-1] & seconds[1:])
         opens = np.zeros(len(alive), dtype=bool)
         opens[maybe] = [(w[k], w[k + 1]) in learned for k in maybe]
         for k in np.flatnonzero(opens):  # left to right: a token closes at most one name
@@ -395,17 +418,13 @@ def _tokenize_sentences(doc: "Report", sentences: pd.DataFrame, tokenizer: Polic
                                                          clean_start, clean_end, near)
         rows, words, tags, clean_start, clean_end, near = (a[keep] for a in (rows, words, tags, clean_start, clean_end,
                                                                              near))
+    raw_start, raw_end = doc.clean.offsets.raw_spans(clean_start, clean_end) if len(rows) else (clean_start, clean_end)
+    codes, uniques = pd.factorize(words)
     columns = {"doc_id": np.full(len(rows), doc.doc_id, dtype=object)}
     for col in ("part", "chapter", "section", "paragraph", "sentence"):
         columns[col] = sentences[col].array.take(rows)
-    columns.update(token=words, pos=tags, start=clean_start, end=clean_end, clean_start=clean_start,
-                   clean_end=clean_end)
-    df = pd.DataFrame(columns)
-    if len(df):
-        df["start"], df["end"] = doc.clean.offsets.raw_spans(clean_start, clean_end)
-    codes, uniques = pd.factorize(words)
-    df["stopword"] = _per_distinct(codes, uniques, stopwords.__contains__)
-    df["punct"] = _per_distinct(codes, uniques, lambda u: _PUNCT_RE.match(u) is not None)
-    df["dict_term"] = _per_distinct(codes, uniques, tokenizer.terms.__contains__)
-    df["near_mask"] = near
-    return df[TOKEN_COLUMNS]
+    columns.update(token=words, pos=tags, start=raw_start, end=raw_end, clean_start=clean_start, clean_end=clean_end,
+                   stopword=_per_distinct(codes, uniques, stopwords.__contains__),
+                   punct=_per_distinct(codes, uniques, lambda u: _PUNCT_RE.match(u) is not None),
+                   dict_term=_per_distinct(codes, uniques, tokenizer.terms.__contains__), near_mask=near)
+    return pd.DataFrame(columns, columns=TOKEN_COLUMNS)  # built once, in column order

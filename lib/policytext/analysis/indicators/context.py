@@ -25,6 +25,7 @@ _DOWN = cue_pattern("change_down")
 CHANGE = re.compile(rf"(?P<up>{_UP})|(?P<down>{_DOWN})")
 _CHANGE_TO = re.compile(rf"(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?:至|到|为)$")
 _CHANGE_BY = re.compile(rf"(?<!新)(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?:了)?(?:约|近|超过|逾)?$")  # 新增: an amount added, not a change
+_DONE = re.compile(r"完成|实现|达到|累计|已|了")
 _MULTIPLE = re.compile(r"(?:的|增长|增加|提高|达到|是)$")
 CONJUNCTION_ONLY = re.compile(r"^(?:和|与|及|以及|、|，|分别|和分别)?$")
 
@@ -85,6 +86,6 @@ def status_of(sentence: str, pos: int, role: str | None, part: str, year: int | 
         return "actual"
     if _TARGET.search(sentence[:pos]):
         return "target"
-    if part == "body" and re.search(r"完成|实现|达到|累计|已|了", sentence[:pos]):
+    if part == "body" and _DONE.search(sentence, 0, pos):
         return "actual"
     return "other"

@@ -45,6 +45,12 @@ def canonical_indicator(text: str) -> str | None:
     >>> canonical_indicator("社零总额"), canonical_indicator("规上工业增加值"), canonical_indicator("人均GDP")
     ('社会消费品零售总额', '规模以上工业增加值', '人均地区生产总值')
     """
+    return _canonical(text)
+
+
+@lru_cache(maxsize=16384)
+def _canonical(text: str) -> str | None:
+    """:func:`canonical_indicator`, remembered: the same subjects recur in every report."""
     for synonym, indicator in _synonyms():
         if synonym in text:
             return indicator.canonical

@@ -39,8 +39,15 @@ _TRAILING_PREDICATES = cue_words("subject_trailing_words")
 _UNIT_HEADS = frozenset({"点", "人次", "个数", "户数", "率"})
 
 
+_PARENTHESES = re.compile(r"（[^（）]*）|\([^()]*\)")
+#: A quoted name (“四上”企业) or a Latin code (PM2.5, 4S): one noun token (:func:`tokens_of`).
+_QUOTED_OR_CODE = re.compile(r"“([^”]{1,12})”|(?<![A-Za-z0-9])([A-Za-z]+[_.]?[0-9]+(?:\.[0-9]+)?|[0-9]+[A-Za-z]+)(?![A-Za-z0-9])")
+#: A time word holding a date or a relative time (2017年, 今年, 上月): not a modifier of the noun before it.
+_DATED_TIME = re.compile(r"\d|今|去|明|全|当|上|下|本")
+
+
 def strip_parentheses(text: str) -> str:
-    return re.sub(r"（[^（）]*）|\([^()]*\)", "", text)
+    return _PARENTHESES.sub("", text)
 
 
 class Tok(NamedTuple):
@@ -53,7 +60,7 @@ def tokens_of(text: str, tokenizer: "PolicyTokenizer") -> list[Tok]:
     is a Latin code (PM2.5, PM_2.5, 4S)."""
     out: list[Tok] = []
     pos = 0
-    for m in re.finditer(r"“([^”]{1,12})”|(?<![A-Za-z0-9])([A-Za-z]+[_.]?[0-9]+(?:\.[0-9]+)?|[0-9]+[A-Za-z]+)(?![A-Za-z0-9])", text):
+    for m in _QUOTED_OR_CODE.finditer(text):
         out.extend(Tok(t.text, t.pos) for t in tokenizer.segment(text[pos:m.start()]))
         out.append(Tok(m.group(1) or m.group(2), "nz"))
         pos = m.end()
@@ -149,7 +156,7 @@ def _is_modifier(t: Tok, tokens: list[Tok], k: int, head_end: int) -> bool:
         return True  # a suffix inside the phrase: 护理型床位
     if t.text in ("以上", "以下") and k > 0 and (is_noun(tokens[k - 1]) or tokens[k - 1].pos.startswith("q")):
         return True
-    if (t.pos.startswith("t") and not re.search(r"\d|今|去|明|全|当|上|下|本", t.text) or t.text in ("日", "年", "月")) \
+    if (t.pos.startswith("t") and not _DATED_TIME.search(t.text) or t.text in ("日", "年", "月")) \
             and k > 0 and is_noun(tokens[k - 1]):
         return True  # 残疾人日间照料服务, 城镇污水日处理能力
     return t.pos.startswith("q") and k > 0 and (tokens[k - 1].pos.startswith(("m", "eng")) or is_noun(tokens[k - 1]))

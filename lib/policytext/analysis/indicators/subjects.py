@@ -30,6 +30,10 @@ _LEVEL_ONLY = re.compile(r"[^，；。、]{1,6}[级型类]")
 _SHARED_HEAD = re.compile(r"、[^，；。、]{0,12}?[级型类]([^，；。、的]{2,16}?)(?=[，；。、]|$|[和及与]|建成|投入|落地)")
 #: A comparison after the subject: 较“十三五”时期增长, 比2012年提高, 较上年 (not 比重, 比例, 比值).
 _COMPARISON = re.compile(r"(?:(?<![占对无相类评])(?:较|比)(?![重例值率较])|同比|同期)[^，；。、]{1,14}$")
+_RANK_VERB = re.compile(r"排名|位列|位居|居于|名列|排在|居|列|(?:从|由)(?:全国)?$")
+_CLAUSE_OR_OF = re.compile(f"[{CLAUSE_END}的]")
+_CLAUSE = re.compile(f"[{CLAUSE_END}]")
+_IN_END = re.compile(r"中$")  # 在…中
 _TARGET_FRAME = re.compile(r"(?:的)?(?:增长|增速|涨幅)?(?:的)?(?:预期|调控|控制)?目标(?:值)?(?:为|是|定为|确定为|设定为)?$")
 
 
@@ -43,12 +47,12 @@ def subject_of(text: str, c: Candidate, pre_text: str, kind: str, previous,
     if kind == "rank":  # what is ranked stands before 在 (指标增幅在中心城区排名第一) or inside 在…中
         if previous is not None and previous.kind == "rank" and _RANK_MOVE.fullmatch(pre_text):
             return previous.subject  # 从第12位跃升至第5位: the second position is of the same thing
-        before_verb = re.split(r"排名|位列|位居|居于|名列|排在|居|列|(?:从|由)(?:全国)?$", pre_text)[0]
+        before_verb = _RANK_VERB.split(pre_text)[0]
         head, _, inside = before_verb.partition("在")
         subject = noun_phrase_before(tokens_of(head, tokenizer)) if head else ""
         if not subject and previous is not None:
             return previous.subject
-        return subject or noun_phrase_before(tokens_of(re.sub(r"中$", "", inside), tokenizer))
+        return subject or noun_phrase_before(tokens_of(_IN_END.sub("", inside), tokenizer))
     compared = _COMPARED.search(pre_text)
     if compared:  # 规上民营工业增加值增速高于全部规上工业2.3个百分点: what is compared stands before 高于
         subject = noun_phrase_before(tokens_of(strip_parentheses(pre_text[:compared.start()]), tokenizer))
@@ -62,7 +66,7 @@ def subject_of(text: str, c: Candidate, pre_text: str, kind: str, previous,
                 after = after[len(q):]
                 break
         following = strip_parentheses(after)
-        after = re.split(f"[{CLAUSE_END}的]", following)[0]
+        after = _CLAUSE_OR_OF.split(following)[0]
         subject = noun_phrase_after(tokens_of(after, tokenizer)) if after else ""
         shared = _SHARED_HEAD.match(following[len(after):]) if _LEVEL_ONLY.fullmatch(subject) else None
         if shared:  # 4个国家级、4个自治区级区域医疗中心: the first item's head is the second's
@@ -80,7 +84,7 @@ def subject_of(text: str, c: Candidate, pre_text: str, kind: str, previous,
     if not subject and previous is not None and previous.candidate.start >= segment_start:
         subject = previous.subject  # ，增长20% / 6个9人: the subject of the number before it
     if not subject:  # the last noun phrase of the clause before (切实加快保障房建设，新开工6516套)
-        clauses = [p for p in re.split(f"[{CLAUSE_END}]", strip_parentheses(segment)) if p]
+        clauses = [p for p in _CLAUSE.split(strip_parentheses(segment)) if p]
         for earlier in reversed(clauses[:-1]):
             subject = noun_phrase_before(tokens_of(earlier, tokenizer))
             if subject:

@@ -57,6 +57,12 @@ _TO_AFTER = re.compile(r"^[^，；。]{0,12}?(?:增加|增长|提高|提升|上�
 _STABLE = re.compile(r"(?:稳定在|保持在|稳定|保持|始终|连续)[^，；。]{0,8}$")
 _AVERAGE = re.compile(r"年均|年平均|平均每年|每年平均")
 _CHANGE_VERB = re.compile(r"(?:增长|下降|降低|减少|增加|节约|节省|减轻|压减|削减|提高|提升)(?![到至值率额量])")
+_NAMED_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_FIVE_YEARS = re.compile(r"五年")
+_COMPARED_WITH = re.compile(r"(?:是|为|相当于|比|较)$")
+_COMPARED_BY = re.compile(r"[比较同与]$")
+_TO_END = re.compile(r"(?:到|至)$")
+_UNTIL_END = re.compile(r"(?:截至|截止|到|至)$")
 _BASE_PLAN = re.compile(r"(?:比|较|同)“?[^，；。比较同]{0,8}五”?(?:时期|期间|期末)?[^，；。]{0,6}$")
 _LAST_N_YEARS = re.compile(r"连续([两三四五六七八九十]{1,3}|\d{1,2})年|([两三四五六七八九十]|\d{1,2})年(?:来|间|中|里|时间|累计|内)")
 _THIS_YEAR = re.compile(r"(?<![比较同与])今年(?!以来)")
@@ -99,7 +105,7 @@ def _period_of(text: str, role: str | None, report_year: int | None) -> tuple[in
         return None
     if _FIVE_YEARS_AHEAD.search(text):
         return report_year, report_year + 4
-    if _FIVE_YEARS_PAST.search(text) or (role == "review" and re.search(r"五年", text)):
+    if _FIVE_YEARS_PAST.search(text) or (role == "review" and _FIVE_YEARS.search(text)):
         return report_year - 5, report_year - 1
     return None
 
@@ -109,7 +115,7 @@ def chapter_frame(title: str | None, role: str | None, report_year: int | None) 
     last year where the heading says so: 推动“十五五”开好局), else the reviewed year (review) or the
     new year (tasks)."""
     title = title or ""
-    named = re.search(r"((?:19|20)\d{2})年", title)
+    named = _NAMED_YEAR.search(title)
     if named and not _SPAN.search(title):
         return Frame(int(named.group(1)), None)
     period = _period_of(title, role, report_year)
@@ -167,14 +173,14 @@ def figure_time(sentence: str, pos: int, end: int, local: int, frame: Frame, *, 
     if base and base.start() >= clause_start and plan_period(base.group()) and frame_end:
         return None, plan_period(base.group())[0], frame_end  # 较“十三五”时期增长148%: both periods
     own = _OWN_YEAR.search(before)  # 由2010年的162.4亿元增加到2015年的287.9亿元
-    if own and not re.search(r"(?:是|为|相当于|比|较)$", before[:own.start()]):
+    if own and not _COMPARED_WITH.search(before, 0, own.start()):
         return int(own.group(1)), None, None
     span = _SPAN.search(clause)
     if span:
         return None, int(span.group(1)), int(span.group(2))
     years = [m for m in _YEAR.finditer(before)
              if m.start() == _clause_start(before, m.start()) or _YEAR_GOVERNS.search(before, 0, m.start())
-             or (m.start() >= max(local, clause_start) and not re.search(r"[比较同与]$", before[:m.start()]))]
+             or (m.start() >= max(local, clause_start) and not _COMPARED_BY.search(before, 0, m.start()))]
     previous = 1 if _FROM_LAST_YEAR.search(before[max(local, clause_start):]) else 0  # 由上年46亿元增加到…
     if years and years[-1].start() >= clause_start:  # a year in the figure's own clause
         return int(years[-1].group(1)) - previous, None, None
@@ -191,7 +197,7 @@ def figure_time(sentence: str, pos: int, end: int, local: int, frame: Frame, *, 
     if n and frame_end and 2 <= n <= 80:
         return None, frame_end - n + 1, frame_end  # 连续三年累计投入: the last three years
     period = frame.period
-    if _PERIOD_WORDS.search(clause) or re.search(r"五年", clause):  # 年均, 累计, 五年来: the period's, even
+    if _PERIOD_WORDS.search(clause) or _FIVE_YEARS.search(clause):  # 年均, 累计, 五年来: the period's, even
         period = _period_of(clause, role, report_year) or period or (  # after a year opening the sentence
             (report_year - 5, report_year - 1) if report_year and role != "tasks" else None)
         if period and (_AVERAGE.search(clause) or not _REACHED.search(before[max(local, clause_start):].rstrip("近约超逾"))):
@@ -206,7 +212,7 @@ def figure_time(sentence: str, pos: int, end: int, local: int, frame: Frame, *, 
             return None, period[0], period[1]
         if _CHANGE_VERB.search(phrase):
             return None, period[0], period[1]  # 降低费用负担超过4000亿元: a change over the period
-        if _REACHED.search(phrase.rstrip("近约超逾")) or re.search(r"(?:到|至)$", phrase):
+        if _REACHED.search(phrase.rstrip("近约超逾")) or _TO_END.search(phrase):
             return period[1], None, None  # a level reached: the period's last year
         return None, period[0], period[1]
     if report_year is not None and _LAST_YEAR_END.search(clause):  # 去年底: a time point, seen from delivery
@@ -215,7 +221,7 @@ def figure_time(sentence: str, pos: int, end: int, local: int, frame: Frame, *, 
     if report_year is not None and last:
         # 去年底/去年，… opening the clause speaks from the day of delivery (Y-1); inside a review's
         # clause (超过去年全年…) it is the year before the one reviewed
-        opening = last.start() == 0 or re.search(r"(?:截至|截止|到|至)$", clause[:last.start()])
+        opening = last.start() == 0 or _UNTIL_END.search(clause, 0, last.start())
         return (report_year - 1 if role == "tasks" or opening else report_year - 2), None, None
     return (frame.year - previous if frame.year is not None else None), None, None
 
