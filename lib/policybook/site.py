@@ -9,8 +9,10 @@ the generated methods, glossary and data pages; the CJK web font.  It then build
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -426,36 +428,145 @@ def _book_env() -> dict[str, str]:
     return {**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": path}
 
 
+#: What a notebook's copy in the book leaves out: the times papermill and nbclient record, which differ
+#: from run to run and are not shown, so that an unchanged notebook gives an unchanged page source.
+VOLATILE_METADATA = ("papermill", "execution")
+
+
+def _book_notebook(executed: Path) -> str:
+    """An executed notebook as the book reads it: without :data:`VOLATILE_METADATA`, the cell papermill
+    injects with a fixed id (papermill draws a new one each run), and no memory address in the plain
+    text of an output (``<pandas.io.formats.style.Styler at 0x7f…>``: the page shows its HTML)."""
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    for holder in (nb, *nb.get("cells", [])):
+        for key in VOLATILE_METADATA:
+            holder.get("metadata", {}).pop(key, None)
+    for cell in nb.get("cells", []):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+        for output in cell.get("outputs", []):
+            plain = output.get("data", {}).get("text/plain")
+            if plain is not None:  # an object's default repr names its address: another one each run
+                text = _ADDRESS.sub(">", "".join(plain) if isinstance(plain, list) else plain)
+                output["data"]["text/plain"] = text
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
+
+
+def _assemble(staging: Path, executed: list[Path], tables: Path | None, report: Path | None) -> None:
+    """Write the book's source into ``staging``: notebooks, hand-written and generated pages, font."""
+    staging.mkdir(parents=True)
+    for name in BOOK_FILES:
+        shutil.copy2(paths.NOTEBOOKS / name, staging / name)
+    for nb in executed:
+        (staging / nb.name).write_text(_book_notebook(nb), encoding="utf-8")
+    (staging / "_toc.yml").write_text(_toc(executed), encoding="utf-8")
+    (staging / "index.md").write_text(landing_page(executed, staging, report), encoding="utf-8")
+    _ship_font(staging)
+    (staging / "glossary.md").write_text(glossary_page(), encoding="utf-8")
+    (staging / "data.md").write_text(data_page(staging, tables), encoding="utf-8")
+    (staging / "methods.md").write_text(cached_page("methods", methods_page), encoding="utf-8")
+    (staging / "primer.md").write_text(cached_page("primer", primer_page), encoding="utf-8")
+
+
+#: The Sphinx output of the previous build, kept in the book folder so that Sphinx reads and writes again
+#: only the pages whose source changed.
+SPHINX_OUTPUT = "_build"
+
+
+def _sync(staging: Path, book_dir: Path) -> bool:
+    """Make ``book_dir`` hold what ``staging`` holds (besides :data:`SPHINX_OUTPUT`), rewriting only the
+    files whose bytes differ (Sphinx decides what to read again by modification times); return whether
+    anything changed."""
+    wanted = {p.relative_to(staging) for p in staging.rglob("*") if p.is_file()}
+    changed = False
+    for path in sorted(book_dir.rglob("*"), reverse=True):  # files before their folders
+        relative = path.relative_to(book_dir)
+        if relative.parts[0] == SPHINX_OUTPUT:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            if not any(w.parts[:len(relative.parts)] == relative.parts for w in wanted):
+                shutil.rmtree(path)
+                changed = True
+        elif relative not in wanted:
+            path.unlink()
+            changed = True
+    for relative in sorted(wanted):
+        source, target = staging / relative, book_dir / relative
+        if target.is_file() and target.read_bytes() == source.read_bytes():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        changed = True
+    return changed
+
+
+def _sphinx_stamp() -> str:
+    """What the kept Sphinx output was built with: the book's configuration, this package's Sphinx
+    extension and the versions of Jupyter Book and Sphinx.  Another stamp: build everything again."""
+    from importlib.metadata import version
+
+    from . import sphinx_offline
+
+    parts = [(paths.NOTEBOOKS / "_config.yml").read_text(encoding="utf-8"),
+             Path(sphinx_offline.__file__).read_text(encoding="utf-8"),
+             version("jupyter-book"), version("sphinx")]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
 def build_site(executed_dir: Path, *, book_dir: Path, html_dir: Path, tables: Path | None = None,
                report: Path | None = None) -> Path:
     """Assemble the book source and build it with Jupyter Book 1; return the landing page.
 
-    ``report`` (the report the notebooks ran on) is described on the landing page.
+    ``report`` (the report the notebooks ran on) is described on the landing page.  The book folder
+    is kept between builds: its source is brought up to date file by file and Sphinx, finding its
+    previous output there, reads and writes only the pages whose source changed; when none did (a
+    rerun of ``make run`` on the same report), Sphinx does not run.  A failed build leaves no output
+    to reuse.
     """
-    if book_dir.exists():
-        shutil.rmtree(book_dir)
-    book_dir.mkdir(parents=True)
-    for name in BOOK_FILES:
-        shutil.copy2(paths.NOTEBOOKS / name, book_dir / name)
-    executed = notebooks(executed_dir)
-    for nb in executed:
-        shutil.copy2(nb, book_dir / nb.name)
-    (book_dir / "_toc.yml").write_text(_toc(executed), encoding="utf-8")
-    (book_dir / "index.md").write_text(landing_page(executed, book_dir, report), encoding="utf-8")
-    _ship_font(book_dir)
-    (book_dir / "glossary.md").write_text(glossary_page(), encoding="utf-8")
-    (book_dir / "data.md").write_text(data_page(book_dir, tables), encoding="utf-8")
-    (book_dir / "methods.md").write_text(cached_page("methods", methods_page), encoding="utf-8")
-    (book_dir / "primer.md").write_text(cached_page("primer", primer_page), encoding="utf-8")
+    staging = book_dir.with_name(book_dir.name + ".new")
+    if staging.exists():
+        shutil.rmtree(staging)
+    try:
+        _assemble(staging, notebooks(executed_dir), tables, report)
+        book_dir.mkdir(parents=True, exist_ok=True)
+        changed = _sync(staging, book_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    output, stamp = book_dir / SPHINX_OUTPUT, _sphinx_stamp()
+    stamp_file = output / "policybook-stamp"
+    built = stamp_file.is_file() and stamp_file.read_text(encoding="utf-8") == stamp
+    if output.exists() and not built:
+        shutil.rmtree(output)
+    if changed or not built:
+        _jupyter_book(book_dir)
+        stamp_file.write_text(stamp, encoding="utf-8")
+    elif _same_bytes(html_dir / "index.html", output / "html" / "index.html"):
+        return html_dir / "index.html"  # nothing changed since the site there was built
+    fresh = html_dir.with_name(html_dir.name + ".new")
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    shutil.copytree(output / "html", fresh)
+    if html_dir.exists():
+        shutil.rmtree(html_dir)
+    fresh.rename(html_dir)
+    return html_dir / "index.html"
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    return a.is_file() and b.is_file() and a.read_bytes() == b.read_bytes()
+
+
+def _jupyter_book(book_dir: Path) -> None:
+    """Build ``book_dir`` with Jupyter Book 1 (warnings are errors); a failed build leaves no output."""
     jb = Path(sys.executable).with_name("jupyter-book")
     done = subprocess.run([str(jb), "build", str(book_dir), "--warningiserror", "--keep-going", "--quiet"],
                           capture_output=True, text=True, env=_book_env())
     if done.returncode != 0:
+        shutil.rmtree(book_dir / SPHINX_OUTPUT, ignore_errors=True)  # the next build reads every page again
         log = book_dir / "build.log"
         log.write_text(done.stdout + done.stderr, encoding="utf-8")
         last = [l for l in (done.stderr or done.stdout).splitlines() if l.strip()][-1:] or ["(no output)"]
         raise PolicyTextError(f"site build failed: {last[0]} (full log: {log})")
-    if html_dir.exists():
-        shutil.rmtree(html_dir)
-    shutil.move(str(book_dir / "_build" / "html"), str(html_dir))
-    return html_dir / "index.html"
