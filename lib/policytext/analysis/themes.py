@@ -185,7 +185,7 @@ def match_terms(tokens: pd.DataFrame, dictionary: ThemeDictionary | str | Path =
         return pd.DataFrame(columns=columns)
     starts = tokens["clean_start"].to_numpy(dtype=np.int64)[at]
     ends = tokens["clean_end"].to_numpy(dtype=np.int64)[at]
-    words = tokens["token"].to_numpy(dtype=object)[at].tolist()
+    words = tokens["token"].iloc[at].tolist()  # Python strings for the body only
     # one string of the body, and where each token starts in it
     text, joined_at = joined_arrays(words, starts, ends, tokens["sentence"].to_numpy()[at])
     found = _automaton(dictionary).find(text)
@@ -241,9 +241,14 @@ def score_themes(tokens: pd.DataFrame, *, dictionary: ThemeDictionary | str | Pa
     dictionary = load_dictionary(dictionary)
     keys = scope_columns(by)
     content = add_scope(content_tokens(tokens, include_pos=include_pos, stopwords=stopwords, min_len=min_len), by)
-    scopes = list(zip(*(content[k].tolist() for k in keys))) if keys else [()] * len(content)
-    totals = Counter(scopes)  # content tokens per scope
-    sentence_totals = Counter(scope for scope, _ in set(zip(scopes, content["sentence"].tolist())))  # sentences
+    # a sentence lies in one scope: count per sentence, then add up per scope (no tuple per token)
+    _, first, per_sentence = np.unique(content["sentence"].to_numpy(), return_index=True, return_counts=True)
+    scopes = list(zip(*(content[k].take(first).tolist() for k in keys))) if keys else [()] * len(first)
+    totals: Counter = Counter()  # content tokens per scope
+    sentence_totals: Counter = Counter()  # sentences with a content token per scope
+    for scope, n in zip(scopes, per_sentence.tolist()):
+        totals[scope] += n
+        sentence_totals[scope] += 1
     matched = add_scope(match_terms(tokens, dictionary), by)
     matched = matched.assign(_scope=list(zip(*(matched[k].tolist() for k in keys))) if keys else [()] * len(matched))
     matched = matched[matched["_scope"].isin(set(totals))]  # a plain Python count: a few hundred rows
