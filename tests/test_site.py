@@ -284,3 +284,29 @@ def test_the_book_folder_is_synced_file_by_file(tmp_path):
              for p in book_dir.rglob("*") if p.is_file()}
     assert found == {"a.md": "same", "d/b.md": "new text", "_build/x.html": "kept"}
     assert (book_dir / "a.md").stat().st_mtime_ns == 1 and not (book_dir / "e").exists()
+
+
+def test_the_book_copy_of_a_notebook_is_the_same_for_the_same_outputs(tmp_path):
+    """What differs between two runs with the same outputs is left out of the book's copy: papermill's
+    and nbclient's times, the injected cell's random id, how a printed line was split into messages,
+    an object's memory address."""
+    import json
+
+    def executed(name, cell_id, pieces, address, seconds):
+        nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"papermill": {"duration": seconds}},
+              "cells": [{"cell_type": "code", "id": cell_id, "execution_count": 1, "source": "REPORT = 'x'",
+                         "metadata": {"tags": ["injected-parameters"], "papermill": {"duration": seconds},
+                                      "execution": {"iopub.execute_input": f"2026-11-30T10:00:0{seconds}Z"}},
+                         "outputs": [{"output_type": "stream", "name": "stdout", "text": p} for p in pieces]
+                         + [{"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                             "data": {"text/html": ["<table/>"], "text/plain": [f"<Styler at {address}>"]}}]}]}
+        path = tmp_path / name
+        path.write_text(json.dumps(nb), encoding="utf-8")
+        return book._book_notebook(path)
+
+    first = executed("a.ipynb", "3f2a9c", ["lowest share: 2.8%\n"], "0x7fe8ed5c6bd0", 1)
+    second = executed("b.ipynb", "b71e04", ["lowest share: 2.8%", "\n"], "0x7f033bfb78d0", 2)
+    assert first == second
+    outputs = json.loads(first)["cells"][0]["outputs"]
+    assert outputs[0]["text"] == "lowest share: 2.8%\n" and outputs[1]["data"]["text/plain"] == "<Styler>"
+    assert "papermill" not in first and "execution" not in json.loads(first)["cells"][0]["metadata"]

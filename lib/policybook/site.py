@@ -435,8 +435,9 @@ VOLATILE_METADATA = ("papermill", "execution")
 
 def _book_notebook(executed: Path) -> str:
     """An executed notebook as the book reads it: without :data:`VOLATILE_METADATA`, the cell papermill
-    injects with a fixed id (papermill draws a new one each run), and no memory address in the plain
-    text of an output (``<pandas.io.formats.style.Styler at 0x7f…>``: the page shows its HTML)."""
+    injects with a fixed id (papermill draws a new one each run), the pieces of a printed text joined
+    (:func:`_coalesced`), and no memory address in the plain text of an output
+    (``<pandas.io.formats.style.Styler at 0x7f…>``: the page shows its HTML)."""
     nb = json.loads(executed.read_text(encoding="utf-8"))
     for holder in (nb, *nb.get("cells", [])):
         for key in VOLATILE_METADATA:
@@ -444,6 +445,8 @@ def _book_notebook(executed: Path) -> str:
     for cell in nb.get("cells", []):
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell["id"] = "injected-parameters"
+        if "outputs" in cell:
+            cell["outputs"] = _coalesced(cell["outputs"])
         for output in cell.get("outputs", []):
             plain = output.get("data", {}).get("text/plain")
             if plain is not None:  # an object's default repr names its address: another one each run
@@ -453,6 +456,21 @@ def _book_notebook(executed: Path) -> str:
 
 
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
+
+
+def _coalesced(outputs: list[dict]) -> list[dict]:
+    """Consecutive pieces of one stream joined: how the kernel splits a printed text into messages
+    depends on timing (``text\\n`` arrives as one piece or two), the text does not."""
+    out: list[dict] = []
+    for output in outputs:
+        previous = out[-1] if out else None
+        if output.get("output_type") != "stream":
+            out.append(output)
+        elif previous is not None and previous.get("output_type") == "stream" and previous["name"] == output["name"]:
+            previous["text"] += "".join(output["text"])
+        else:
+            out.append({**output, "text": "".join(output["text"])})
+    return out
 
 
 def _assemble(staging: Path, executed: list[Path], tables: Path | None, report: Path | None) -> None:

@@ -606,7 +606,9 @@ def _compute_on_cluster(todo: list[tuple[Path, Path]], backend: str, record, sch
     paths (a shared file system; checked for the cache folder).  Then:
 
     * a report whose task fails, or whose worker dies each time it is tried (Dask's
-      ``allowed-failures``: out of memory, killed), is a failure of that report, never a hang;
+      ``allowed-failures``: out of memory, killed), is a failure of that report, never a hang; a report
+      whose workers died is tried once more alone, after the others (one task on the whole cluster), so
+      that a report sent to a worker that another report killed is not blamed for it;
     * a scheduler that cannot be reached in :data:`CONNECT_TIMEOUT` seconds, that is lost during the
       run, or a cluster left without a worker for :data:`NO_WORKER_TIMEOUT` seconds stops the run
       with one line (the reports done are in the cache: a rerun goes on from there);
@@ -624,26 +626,42 @@ def _compute_on_cluster(todo: list[tuple[Path, Path]], backend: str, record, sch
             futures = {}
             sizes = [os.path.getsize(f) if os.path.isfile(f) else 0 for f, _ in todo]
             backlog = sorted(range(len(todo)), key=lambda i: (-sizes[i], i))  # longest first
+            alone, died = [], []  # alone: the second pass (one task at a time); died: its reports
 
             def submit() -> list:
-                """Send reports until every worker thread has one: a worker holds one report at a time, so
-                a worker that dies takes only the report it was analysing with it."""
+                """Send reports until every worker thread has one (in the second pass, until one is out): a
+                worker holds one report at a time, so a worker that dies takes only the report it was
+                analysing with it, unless Dask sends a report it retries to a busy worker."""
                 sent = []
-                threads = max(1, sum(client.nthreads().values()))
+                threads = 1 if alone else max(1, sum(client.nthreads().values()))
                 while backlog and len(futures) < threads:
                     i = backlog.pop(0)
                     f, entry = todo[i]
                     path = os.path.abspath(f)  # a worker's working folder is not this one's
                     future = client.submit(_remote_work, path, os.path.abspath(entry), backend, library, tables,
-                                           pure=False, key=f"policytext-analyze-{token}-{i}")
+                                           pure=False, key=f"policytext-analyze-{token}-{i}{'-alone' if alone else ''}")
                     futures[future] = (str(f), path, sizes[i])
                     sent.append(future)
                 return sent
 
+            def first_pass(outcome: dict) -> None:
+                (died.append if outcome.pop("died", False) else record)(outcome)
+
+            def second_pass(outcome: dict) -> None:
+                outcome.pop("died", None)
+                record(outcome)
+
             try:
                 done = as_completed(submit(), with_results=True, raise_errors=False, loop=client.loop)
-                _collect(client, address, done, futures, record, total=len(todo),
+                _collect(client, address, done, futures, first_pass, total=len(todo),
                          refill=lambda: [done.add(future) for future in submit()])
+                if died:
+                    position = {str(f): i for i, (f, _) in enumerate(todo)}
+                    alone.append(True)
+                    backlog.extend(sorted(position[o["path"]] for o in died))
+                    done = as_completed(submit(), with_results=True, raise_errors=False, loop=client.loop)
+                    _collect(client, address, done, futures, second_pass, total=len(died),
+                             refill=lambda: [done.add(future) for future in submit()])
             except BaseException:  # Ctrl-C, SIGTERM, the scheduler lost: the tasks not done are not wanted
                 if futures and client.status == "running":  # else the scheduler is gone, and the tasks with it
                     try:
@@ -728,12 +746,14 @@ def _outcome(status: str, value, given: str, path: str, size: int) -> dict:
         outcome["path"] = given
         return outcome
     error = value[1] if isinstance(value, tuple) and len(value) > 1 else value
-    if type(error).__name__ == "KilledWorker":
-        why = ("the worker analysing it died each time it was tried (KilledWorker): it may need more memory "
-               "than a worker has")
+    died = type(error).__name__ == "KilledWorker"
+    if died:
+        why = ("the worker analysing it died each time it was tried, also alone on the cluster (KilledWorker): "
+               "it may need more memory than a worker has")
     else:
         why = f"its task failed on the cluster: {type(error).__name__}: {error}"
-    return {"path": given, "ok": False, "reason": " ".join(f"{given}: {why}".split()), "seconds": 0.0, "bytes": size}
+    return {"path": given, "ok": False, "reason": " ".join(f"{given}: {why}".split()), "seconds": 0.0, "bytes": size,
+            "died": died}
 
 
 # -- the output folder -------------------------------------------------------------------------------------
