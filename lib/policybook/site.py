@@ -9,7 +9,6 @@ the generated methods, glossary and data pages; the CJK web font.  It then build
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -428,8 +427,10 @@ def _book_env() -> dict[str, str]:
     return {**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": path}
 
 
-#: What a notebook's copy in the book leaves out: the times papermill and nbclient record, which differ
-#: from run to run and are not shown, so that an unchanged notebook gives an unchanged page source.
+#: What a notebook's copy in the book leaves out: papermill's record of the run (its times, parameters
+#: and paths; the parameters are in the injected cell) and nbclient's cell times, which differ from run
+#: to run and are not shown, so that the same outputs give the same page source.  The site's download
+#: button offers this copy.
 VOLATILE_METADATA = ("papermill", "execution")
 
 
@@ -455,7 +456,7 @@ def _book_notebook(executed: Path) -> str:
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
-_ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
 
 
 def _coalesced(outputs: list[dict]) -> list[dict]:
@@ -489,101 +490,73 @@ def _assemble(staging: Path, executed: list[Path], tables: Path | None, report: 
     (staging / "primer.md").write_text(cached_page("primer", primer_page), encoding="utf-8")
 
 
-#: The Sphinx output of the previous build, kept in the book folder so that Sphinx reads and writes again
-#: only the pages whose source changed.
-SPHINX_OUTPUT = "_build"
+#: The file in the site folder that names what the site was built from (see :func:`build_site`).
+SITE_STAMP = ".policybook-source"
 
 
-def _sync(staging: Path, book_dir: Path) -> bool:
-    """Make ``book_dir`` hold what ``staging`` holds (besides :data:`SPHINX_OUTPUT`), rewriting only the
-    files whose bytes differ (Sphinx decides what to read again by modification times); return whether
-    anything changed."""
-    wanted = {p.relative_to(staging) for p in staging.rglob("*") if p.is_file()}
-    changed = False
-    for path in sorted(book_dir.rglob("*"), reverse=True):  # files before their folders
-        relative = path.relative_to(book_dir)
-        if relative.parts[0] == SPHINX_OUTPUT:
-            continue
-        if path.is_dir() and not path.is_symlink():
-            if not any(w.parts[:len(relative.parts)] == relative.parts for w in wanted):
-                shutil.rmtree(path)
-                changed = True
-        elif relative not in wanted:
-            path.unlink()
-            changed = True
-    for relative in sorted(wanted):
-        source, target = staging / relative, book_dir / relative
-        if target.is_file() and target.read_bytes() == source.read_bytes():
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        changed = True
-    return changed
+def _site_stamp(source: Path) -> str:
+    """What a site is built from: every file of the book's source (``source``), and the Sphinx set-up
+    (the book's configuration, this package's Sphinx extension, the installed packages and versions)."""
+    from importlib.metadata import distributions
 
-
-def _sphinx_stamp() -> str:
-    """What the kept Sphinx output was built with: the book's configuration, this package's Sphinx
-    extension and the versions of Jupyter Book and Sphinx.  Another stamp: build everything again."""
-    from importlib.metadata import version
+    from policytext.files import tree_digest
 
     from . import sphinx_offline
 
-    parts = [(paths.NOTEBOOKS / "_config.yml").read_text(encoding="utf-8"),
+    setup = [(paths.NOTEBOOKS / "_config.yml").read_text(encoding="utf-8"),
              Path(sphinx_offline.__file__).read_text(encoding="utf-8"),
-             version("jupyter-book"), version("sphinx")]
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+             *sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())]
+    return tree_digest(source, seed="\0".join(setup).encode("utf-8"))
 
 
 def build_site(executed_dir: Path, *, book_dir: Path, html_dir: Path, tables: Path | None = None,
                report: Path | None = None) -> Path:
     """Assemble the book source and build it with Jupyter Book 1; return the landing page.
 
-    ``report`` (the report the notebooks ran on) is described on the landing page.  The book folder
-    is kept between builds: its source is brought up to date file by file and Sphinx, finding its
-    previous output there, reads and writes only the pages whose source changed; when none did (a
-    rerun of ``make run`` on the same report), Sphinx does not run.  A failed build leaves no output
-    to reuse.
+    ``report`` (the report the notebooks ran on) is described on the landing page.  A site is built
+    whole or not at all: when the source assembled now and the Sphinx set-up are what the site in
+    ``html_dir`` was built from (its :data:`SITE_STAMP`), that site is kept (a rerun of ``make run`` on
+    the same report: the book's copies of the notebooks leave out what differs between two runs with
+    the same outputs).  Otherwise the book folder is made afresh and built in full: an incremental
+    Sphinx build would leave the navigation of the pages it does not rewrite stale and skip the checks
+    of ``--warningiserror`` on them.  The site is replaced only once built, its stamp written last.
     """
     staging = book_dir.with_name(book_dir.name + ".new")
     if staging.exists():
         shutil.rmtree(staging)
     try:
         _assemble(staging, notebooks(executed_dir), tables, report)
-        book_dir.mkdir(parents=True, exist_ok=True)
-        changed = _sync(staging, book_dir)
+        stamp = _site_stamp(staging)
+        if (html_dir / "index.html").is_file() and _read(html_dir / SITE_STAMP) == stamp:
+            return html_dir / "index.html"  # built from this very source
+        if book_dir.exists():
+            shutil.rmtree(book_dir)
+        staging.rename(book_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    output, stamp = book_dir / SPHINX_OUTPUT, _sphinx_stamp()
-    stamp_file = output / "policybook-stamp"
-    built = stamp_file.is_file() and stamp_file.read_text(encoding="utf-8") == stamp
-    if output.exists() and not built:
-        shutil.rmtree(output)
-    if changed or not built:
-        _jupyter_book(book_dir)
-        stamp_file.write_text(stamp, encoding="utf-8")
-    elif _same_bytes(html_dir / "index.html", output / "html" / "index.html"):
-        return html_dir / "index.html"  # nothing changed since the site there was built
+    _jupyter_book(book_dir)
     fresh = html_dir.with_name(html_dir.name + ".new")
     if fresh.exists():
         shutil.rmtree(fresh)
-    shutil.copytree(output / "html", fresh)
+    shutil.move(str(book_dir / "_build" / "html"), str(fresh))
+    (fresh / SITE_STAMP).write_text(stamp, encoding="utf-8")
     if html_dir.exists():
+        (html_dir / SITE_STAMP).unlink(missing_ok=True)  # a site half removed is never taken as built
         shutil.rmtree(html_dir)
     fresh.rename(html_dir)
     return html_dir / "index.html"
 
 
-def _same_bytes(a: Path, b: Path) -> bool:
-    return a.is_file() and b.is_file() and a.read_bytes() == b.read_bytes()
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 def _jupyter_book(book_dir: Path) -> None:
-    """Build ``book_dir`` with Jupyter Book 1 (warnings are errors); a failed build leaves no output."""
+    """Build ``book_dir`` with Jupyter Book 1 (warnings are errors), or stop with one line and the log."""
     jb = Path(sys.executable).with_name("jupyter-book")
     done = subprocess.run([str(jb), "build", str(book_dir), "--warningiserror", "--keep-going", "--quiet"],
                           capture_output=True, text=True, env=_book_env())
     if done.returncode != 0:
-        shutil.rmtree(book_dir / SPHINX_OUTPUT, ignore_errors=True)  # the next build reads every page again
         log = book_dir / "build.log"
         log.write_text(done.stdout + done.stderr, encoding="utf-8")
         last = [l for l in (done.stderr or done.stdout).splitlines() if l.strip()][-1:] or ["(no output)"]

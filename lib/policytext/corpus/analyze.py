@@ -626,7 +626,8 @@ def _compute_on_cluster(todo: list[tuple[Path, Path]], backend: str, record, sch
             futures = {}
             sizes = [os.path.getsize(f) if os.path.isfile(f) else 0 for f, _ in todo]
             backlog = sorted(range(len(todo)), key=lambda i: (-sizes[i], i))  # longest first
-            alone, died = [], []  # alone: the second pass (one task at a time); died: its reports
+            alone = False  # the second pass: one task at a time on the whole cluster
+            died: list[dict] = []  # the outcomes of the first pass whose workers died: its reports
 
             def submit() -> list:
                 """Send reports until every worker thread has one (in the second pass, until one is out): a
@@ -657,11 +658,11 @@ def _compute_on_cluster(todo: list[tuple[Path, Path]], backend: str, record, sch
                          refill=lambda: [done.add(future) for future in submit()])
                 if died:
                     position = {str(f): i for i, (f, _) in enumerate(todo)}
-                    alone.append(True)
+                    alone = True
                     backlog.extend(sorted(position[o["path"]] for o in died))
                     done = as_completed(submit(), with_results=True, raise_errors=False, loop=client.loop)
                     _collect(client, address, done, futures, second_pass, total=len(died),
-                             refill=lambda: [done.add(future) for future in submit()])
+                             refill=lambda: [done.add(future) for future in submit()], before=len(todo) - len(died))
             except BaseException:  # Ctrl-C, SIGTERM, the scheduler lost: the tasks not done are not wanted
                 if futures and client.status == "running":  # else the scheduler is gone, and the tasks with it
                     try:
@@ -697,15 +698,17 @@ def _check_workers(client, address: str, backend: str, cache: str) -> None:
                                   f"input files and the output folder at the same paths (a shared file system)")
 
 
-def _collect(client, address: str, done, futures: dict, record, *, total: int, refill=lambda: None) -> None:
+def _collect(client, address: str, done, futures: dict, record, *, total: int, refill=lambda: None,
+             before: int = 0) -> None:
     """Record each report as its task ends (``done``: an ``as_completed`` of ``futures``, the tasks sent),
     calling ``refill()`` to send more as tasks end, until all ``total`` have; stop with one line when the
-    scheduler is lost or no worker is left (see :func:`_compute_on_cluster`)."""
+    scheduler is lost or no worker is left (see :func:`_compute_on_cluster`).  ``before``: reports of the
+    run done before these (its messages count the whole run)."""
     recorded, idle_since, looked = 0, None, 0.0
 
     def lost() -> PolicyTextError:
-        return PolicyTextError(f"{address}: lost the Dask scheduler after {recorded} of {total} reports (those "
-                               f"are cached: run again to go on)")
+        return PolicyTextError(f"{address}: lost the Dask scheduler after {before + recorded} of {before + total} "
+                               f"reports (those are cached: run again to go on)")
 
     while recorded < total:
         batch = done.next_batch(block=False)
@@ -731,7 +734,8 @@ def _collect(client, address: str, done, futures: dict, record, *, total: int, r
                 idle_since = now
             elif now - idle_since > NO_WORKER_TIMEOUT:
                 raise PolicyTextError(f"{address}: the cluster has had no worker for {NO_WORKER_TIMEOUT:.0f} s, "
-                                      f"with {total - recorded} of {total} reports left (those done are cached)")
+                                      f"with {total - recorded} of {before + total} reports left (those done are "
+                                      f"cached)")
         if not batch:
             time.sleep(_POLL)
 
