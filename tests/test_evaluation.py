@@ -107,7 +107,12 @@ def test_cached_theme_labels_are_the_labels(tmp_path):
     from policytext.analysis.evaluation import theme_label_predictions
 
     fresh = theme_label_predictions(cache=tmp_path)
-    assert len(list(tmp_path.glob("theme-labels-*.parquet"))) == 1
+    [stored] = tmp_path.glob("theme-labels-*.parquet")
     assert theme_label_predictions(cache=tmp_path).equals(fresh)
     theme_label_predictions(cache=tmp_path, use_dictionary=False)
     assert len(list(tmp_path.glob("theme-labels-*.parquet"))) == 2 and not list(tmp_path.glob(".*.tmp-*"))
+    # the file of an earlier library version: replaced by this version's, the other setting's kept
+    earlier = stored.with_name(stored.name.rsplit("-", 1)[0] + "-0000000000000000.parquet")
+    stored.rename(earlier)
+    assert theme_label_predictions(cache=tmp_path).equals(fresh)
+    assert stored.is_file() and not earlier.exists() and len(list(tmp_path.glob("theme-labels-*.parquet"))) == 2

@@ -8,6 +8,7 @@ the matched pairs, with a row-level comparison for error analysis.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -567,7 +568,8 @@ def theme_label_predictions(*, corpus=None, dictionary="policy_domains", cache: 
 
     ``cache``: a folder where the table is kept, named by a digest of everything it is computed from
     (the library's code and resources, the dictionary, the hand annotations, the corpus, the bundled
-    report, ``classifier_options``): a notebook rerun reads it instead of labelling again.
+    report, ``classifier_options``): a notebook rerun reads it instead of labelling again.  One file
+    is kept per dictionary and options: a new version of the library replaces the earlier file.
 
     Returns:
         One row per labelled sentence of the corpus reports: ``doc_id, level, set, start`` (raw offset
@@ -579,9 +581,10 @@ def theme_label_predictions(*, corpus=None, dictionary="policy_domains", cache: 
 
         loaded = load_dictionary(dictionary)
         recipe = repr((loaded.categories, sorted(loaded.terms.items()), sorted(classifier_options.items())))
+        setting = hashlib.sha256(recipe.encode("utf-8")).hexdigest()[:8]  # the dictionary and the options
         key = tree_digest(Path(__file__).parents[1], paths.ANNOTATIONS, paths.CORPUS if corpus is None else corpus,
                           paths.BUNDLED_REPORT, seed=recipe.encode("utf-8"))[:16]
-        stored = Path(cache) / f"theme-labels-{key}.parquet"
+        stored = Path(cache) / f"theme-labels-{setting}-{key}.parquet"
         if stored.is_file():
             table = pd.read_parquet(stored)
             for column in _LABEL_SETS:
@@ -592,6 +595,9 @@ def theme_label_predictions(*, corpus=None, dictionary="policy_domains", cache: 
         stored.parent.mkdir(parents=True, exist_ok=True)
         with replaced(stored) as temporary:  # complete or absent
             flat.to_parquet(temporary, index=False)
+        for old in Path(cache).glob(f"theme-labels-{setting}-*.parquet"):  # this setting's earlier versions
+            if old != stored:
+                old.unlink(missing_ok=True)
         return table
     from ..document.reading import read_report
     from ..tokens.segmentation import tokenize
