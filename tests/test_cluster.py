@@ -22,6 +22,7 @@ import pytest
 
 from policytext import cli, paths
 from policytext.corpus import analyze as corpus_analyze
+from analyze_runs import one_line_error as _one_line_error, run_analyze as _run
 from processes import alive, children
 
 CLI = [sys.executable, "-m", "policytext.cli"]
@@ -62,22 +63,9 @@ def _corpus(root: Path, names=SMALL, bad: bool = True) -> Path:
     return root
 
 
-def _run(capsysbinary, *args) -> tuple[int, str]:
-    code = cli.main(["analyze", *map(str, args), "--no-progress"])
-    return code, capsysbinary.readouterr()[1].decode("utf-8")
-
-
 def _files(out: Path) -> dict[str, bytes]:
     """Every file of an output folder (its cache included) by relative path."""
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-
-
-def _one_line_error(err: str, *words: str) -> None:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert "Traceback" not in err and "internal error" not in err, err
-    for word in words:
-        assert word in lines[0], err
 
 
 def _free_port() -> int:

@@ -26,6 +26,7 @@ import pytest
 from policytext import cli, paths
 from policytext.errors import PolicyTextError
 from policytext.options import TABLES
+from analyze_runs import one_line_error as _one_line_error, run_analyze
 from processes import alive, children
 
 REPORT = paths.BUNDLED_REPORT.read_bytes()
@@ -50,8 +51,7 @@ LABELS = ("doc_id", "target_doc", "path")
 
 
 def _run(capsysbinary, *args) -> tuple[int, str]:
-    code = cli.main(["analyze", *map(str, args), "--no-progress", "--tables", "all"])
-    return code, capsysbinary.readouterr()[1].decode("utf-8")
+    return run_analyze(capsysbinary, *args, "--tables", "all")  # every table, so that every one is checked
 
 
 def _folder(root: Path, files: dict[str, bytes | str]) -> Path:
@@ -68,14 +68,6 @@ def _table(out: Path, name: str) -> pd.DataFrame:
 
 def _csv(out: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig")
-
-
-def _one_line_error(err: str, *words: str) -> None:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert "Traceback" not in err and "internal error" not in err, err
-    for word in words:
-        assert word in lines[0], err
 
 
 def _leftovers(out: Path) -> list[Path]:
